@@ -1,0 +1,3 @@
+from madoguchi.ops.cli import main
+
+main()

@@ -1,0 +1,51 @@
+"""`madoguchi up --detach` / `status` / `down` as an operator runs them: real processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from madoguchi.ops.stack import DEFAULT_PORTS
+from madoguchi.shared.embedded.ports import port_is_free
+
+
+def _cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "madoguchi.ops", *args, "--home", str(home)],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
+
+def _stack_processes(home: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if str(home) in cmd or ("madoguchi." in cmd and "-m" in cmd and "pytest" not in cmd):
+            found.append(proc)
+    return found
+
+
+def test_up_status_down_leaves_nothing_behind(tmp_path: Path) -> None:
+    home = tmp_path / "stack"
+    started = _cli(home, "up", "--detach")
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        for name in ("ingest", "recognition", "translation", "redaction", "audit"):
+            assert f"http://127.0.0.1:{DEFAULT_PORTS[name]}" in started.stdout
+        status = _cli(home, "status")
+        assert status.returncode == 0, status.stdout
+        assert status.stdout.count(" ok") == 7
+        assert (home / "secrets.json").stat().st_mode & 0o077 == 0
+    finally:
+        stopped = _cli(home, "down")
+    assert stopped.returncode == 0 and "stack stopped" in stopped.stdout
+    deadline = time.monotonic() + 10
+    while _stack_processes(home) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _stack_processes(home) == []
+    assert all(port_is_free("127.0.0.1", port) for port in DEFAULT_PORTS.values())
+    assert _cli(home, "status").returncode == 1

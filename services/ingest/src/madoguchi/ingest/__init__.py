@@ -1,0 +1,1 @@
+"""Madoguchi ingest service."""

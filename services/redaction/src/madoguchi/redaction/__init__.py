@@ -1,0 +1,1 @@
+"""Madoguchi redaction service."""

@@ -1,0 +1,16 @@
+"""`python -m madoguchi.redaction`"""
+
+from __future__ import annotations
+
+from madoguchi.redaction.settings import RedactionSettings
+from madoguchi.shared.runtime import run_service
+
+
+def main() -> None:
+    # Not implemented yet: the process connects, binds its consumer and reports health, but
+    # registers no handler, so it consumes (and acknowledges) nothing it cannot process.
+    run_service("redaction", RedactionSettings())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Madoguchi shared library: the contracts and plumbing every service relies on."""

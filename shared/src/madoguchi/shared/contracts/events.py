@@ -1,0 +1,272 @@
+"""Every event on `mg.v1.*`. Subjects and payloads here are what other parts rely on.
+
+Fields that may hold personal data are marked `json_schema_extra={"personal_data": True}`: the
+log scrubber, the schema snapshots and the privacy-boundary tests read that mark.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import Field, StringConstraints, model_validator
+from pydantic.config import JsonDict
+
+from madoguchi.shared.contracts.envelope import (
+    Contract,
+    Event,
+    LanguageTag,
+    SessionId,
+    Token,
+)
+
+PERSONAL: JsonDict = {"personal_data": True}
+Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+NO_SESSION = "_"
+"""Subject token for audit events that belong to no session (a device login, an auditor query)."""
+
+
+class Speaker(StrEnum):
+    STAFF = "staff"
+    VISITOR = "visitor"
+
+
+# --- session lifecycle (ingest) -------------------------------------------------------------
+
+
+class SessionOpened(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.session.opened.{session_id}"
+    schema_version: Literal[1] = 1
+    counter_id: Token
+    device_id: Token
+    staff_id: Token
+    staff_language: LanguageTag = "ja"
+    visitor_language: LanguageTag | None = Field(
+        default=None, description="None means: detect the visitor's language from speech."
+    )
+
+
+class SessionClosed(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.session.closed.{session_id}"
+    schema_version: Literal[1] = 1
+    reason: Literal["closed_by_staff", "idle_timeout", "retention_sweep"]
+    actor: ShortText
+
+
+class ErasedSubject(Contract):
+    subject: str
+    messages: int = Field(ge=0)
+
+
+class SessionErased(Event):
+    """What closing a session removed: the content of the ward's erasure report (消去報告書)."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.session.erased.{session_id}"
+    schema_version: Literal[1] = 1
+    reason: Literal["closed_by_staff", "idle_timeout", "retention_sweep"]
+    actor: ShortText
+    stream: str
+    subjects: list[ErasedSubject]
+    messages_removed: int = Field(ge=0)
+    audio_objects: list[Token] = Field(description="Object store keys deleted, not their content.")
+    remaining_messages: int = Field(
+        ge=0, description="Messages of this session still in the stream after the purge (0 = done)."
+    )
+
+
+# --- utterances -----------------------------------------------------------------------------
+
+
+class AudioReference(Contract):
+    bucket: Token
+    key: Token
+    sha256: Sha256Hex
+    format: Literal["wav", "webm", "ogg", "flac", "mp3"]
+    codec: ShortText
+    sample_rate: int = Field(gt=0, le=192_000)
+    channels: int = Field(gt=0, le=8)
+    duration_ms: int = Field(ge=0)
+    size_bytes: int = Field(ge=0)
+
+
+class UtteranceReceived(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.received.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    speaker: Speaker
+    audio: AudioReference
+    language_hints: list[LanguageTag] = Field(default_factory=list, max_length=4)
+    device_id: Token
+    staff_id: Token
+
+
+class TextSubmitted(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.text.submitted.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    speaker: Speaker
+    language: LanguageTag
+    target_language: LanguageTag | None = None
+    text: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
+        default=None, json_schema_extra=PERSONAL
+    )
+    phrase_id: Token | None = None
+    device_id: Token
+    staff_id: Token
+
+    @model_validator(mode="after")
+    def _exactly_one_source(self) -> TextSubmitted:
+        if (self.text is None) == (self.phrase_id is None):
+            raise ValueError("give exactly one of text or phrase_id")
+        return self
+
+
+class UtteranceTranscribed(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.transcribed.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    speaker: Speaker
+    status: Literal["text", "no_speech"]
+    text: str = Field(default="", max_length=4000, json_schema_extra=PERSONAL)
+    language: LanguageTag | None = None
+    language_probability: float | None = Field(default=None, ge=0.0, le=1.0)
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    audio_duration_ms: int = Field(ge=0)
+    model_id: ShortText
+    target_language: LanguageTag | None = None
+
+
+class GlossaryHit(Contract):
+    term_id: Token
+    enforced: bool
+
+
+class UtteranceTranslated(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.translated.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    speaker: Speaker
+    source_text: str = Field(max_length=4000, json_schema_extra=PERSONAL)
+    source_language: LanguageTag
+    target_text: str = Field(max_length=8000, json_schema_extra=PERSONAL)
+    target_language: LanguageTag
+    back_translation: str | None = Field(
+        default=None, max_length=8000, json_schema_extra=PERSONAL
+    )
+    glossary_hits: list[GlossaryHit] = Field(default_factory=list)
+    phrase_id: Token | None = Field(default=None, description="Set when served from memory.")
+    phrase_review_status: Literal["machine-draft", "reviewed"] | None = None
+    model_id: ShortText
+
+
+class UtteranceFailed(Event):
+    """A stage gave up on an utterance; the tablet shows it as failed. Never carries content."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.failed.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    stage: Literal["ingest", "recognition", "translation"]
+    reason_code: Token
+    retryable: bool = False
+
+
+# --- audit (metadata only: the AUDIT stream never carries raw personal data) -----------------
+
+
+AuditAttribute = str | int | float | bool | None
+
+
+class AuditActor(Contract):
+    service: Token
+    device_id: Token | None = None
+    staff_id: Token | None = None
+    auditor_id: Token | None = None
+
+
+class AuditEvent(Event):
+    """Who did what, when, with which outcome. `attributes` hold ids, counts and durations."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.audit.{kind}.{session_token}"
+    schema_version: Literal[1] = 1
+    session_id: SessionId | None = None  # type: ignore[assignment]
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
+    action: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.]{0,63}$")]
+    outcome: Literal["success", "failure", "denied", "info"]
+    actor: AuditActor
+    attributes: dict[Token, AuditAttribute] = Field(default_factory=dict, max_length=64)
+
+    @property
+    def session_token(self) -> str:
+        return self.session_id or NO_SESSION
+
+    @classmethod
+    def _subject_fields(cls) -> list[str]:
+        return ["kind", "session_token"]
+
+
+class RedactedContent(Event):
+    """Conversation text after redaction: the only content that may cross into the audit trail."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.audit.content.{session_id}"
+    schema_version: Literal[1] = 1
+    utterance_id: Token
+    source_event: Literal["transcribed", "translated"]
+    fields: dict[Token, Annotated[str, StringConstraints(max_length=8000)]]
+    entities: dict[Token, int] = Field(description="Entity type -> count found.")
+    detector_version: ShortText
+    fully_masked: bool = Field(
+        default=False, description="The detector failed, so every field was masked whole."
+    )
+
+
+# --- dead letters (stay in the short-lived DEADLETTER stream: they may hold personal data) ----
+
+
+class DeadLetter(Event):
+    SUBJECT: ClassVar[str] = "mg.v1.deadletter.{service}"
+    schema_version: Literal[1] = 1
+    session_id: SessionId | None = None  # type: ignore[assignment]
+    service: Token
+    original_subject: str
+    original_event_id: str | None = None
+    deliveries: int = Field(ge=0)
+    reason_code: Token
+    reason: ShortText = Field(description="Why it failed; never contains the payload.")
+    payload_b64: str = Field(json_schema_extra=PERSONAL)
+    headers: dict[str, str] = Field(default_factory=dict)
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    SessionOpened,
+    SessionClosed,
+    SessionErased,
+    UtteranceReceived,
+    TextSubmitted,
+    UtteranceTranscribed,
+    UtteranceTranslated,
+    UtteranceFailed,
+    AuditEvent,
+    RedactedContent,
+    DeadLetter,
+)
+
+
+def event_by_schema_name(name: str) -> type[Event]:
+    for cls in ALL_EVENTS:
+        if cls.schema_name() == name:
+            return cls
+    raise KeyError(name)
+
+
+def personal_fields(model: type[Contract]) -> set[str]:
+    return {
+        name
+        for name, info in model.model_fields.items()
+        if isinstance(info.json_schema_extra, dict)
+        and info.json_schema_extra.get("personal_data") is True
+    }
+
+
+def dump_subject_table() -> list[dict[str, Any]]:
+    return [{"event": c.__name__, "subject": c.SUBJECT} for c in ALL_EVENTS]

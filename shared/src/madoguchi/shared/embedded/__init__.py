@@ -1,0 +1,1 @@
+"""Real NATS and PostgreSQL servers from PyPI wheels, for `madoguchi up` and the test fixtures."""

@@ -1,0 +1,160 @@
+"""Per-service NATS permissions, derived from the contracts (who publishes what, who consumes).
+
+These are the enforcement of the privacy boundary: the audit service's user can reach the
+AUDIT stream's consumer and nothing of CONVERSATION; recognition cannot publish translations.
+The same table renders the local `nats-server` config and the Helm chart's NATS users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from madoguchi.shared.contracts import (
+    AuditEvent,
+    DeadLetter,
+    RedactedContent,
+    SessionClosed,
+    SessionErased,
+    SessionOpened,
+    TextSubmitted,
+    UtteranceFailed,
+    UtteranceReceived,
+    UtteranceTranscribed,
+    UtteranceTranslated,
+)
+from madoguchi.shared.natsconn import inbox_prefix
+from madoguchi.shared.streams import (
+    AUDIO_BUCKET,
+    CONVERSATION,
+    CREDENTIALS_BUCKET,
+    IDEMPOTENCY_BUCKET,
+    consumer_for,
+)
+
+SERVICES = ("ingest", "recognition", "translation", "redaction", "audit")
+ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Permissions:
+    publish: list[str] = field(default_factory=list)
+    subscribe: list[str] = field(default_factory=list)
+    publish_deny: list[str] = field(default_factory=list)
+
+    def as_config(self) -> dict[str, dict[str, list[str]]]:
+        publish: dict[str, list[str]] = {"allow": self.publish}
+        if self.publish_deny:
+            publish["deny"] = self.publish_deny
+        return {"publish": publish, "subscribe": {"allow": self.subscribe}}
+
+
+def _dead_letter(service: str) -> str:
+    return DeadLetter.SUBJECT.format(service=service)
+
+
+def _audit(kind: str = "*") -> str:
+    return f"mg.v1.audit.{kind}.*"
+
+
+def _pull(service: str) -> list[str]:
+    """Bind to an existing durable and pull from it: info, next, ack. Nothing else."""
+    spec = consumer_for(service)
+    return [
+        f"$JS.API.CONSUMER.INFO.{spec.stream}.{spec.durable}",
+        f"$JS.API.CONSUMER.MSG.NEXT.{spec.stream}.{spec.durable}",
+        f"$JS.ACK.{spec.stream}.{spec.durable}.>",
+    ]
+
+
+def _object_store_read_delete(bucket: str) -> list[str]:
+    stream = f"OBJ_{bucket}"
+    return [
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+        f"$JS.API.CONSUMER.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$JS.API.STREAM.PURGE.{stream}",
+        f"$O.{bucket}.M.>",  # metadata tombstone on delete
+    ]
+
+
+def _object_store_write(bucket: str) -> list[str]:
+    return [*_object_store_read_delete(bucket), f"$O.{bucket}.C.>", f"$O.{bucket}.M.>"]
+
+
+def _kv(bucket: str) -> list[str]:
+    stream = f"KV_{bucket}"
+    return [
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+        f"$JS.API.CONSUMER.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$KV.{bucket}.>",
+    ]
+
+
+def _common(service: str) -> tuple[list[str], list[str]]:
+    publish = ["$JS.API.INFO", _dead_letter(service)]
+    subscribe = [f"{inbox_prefix(service)}.>"]
+    return publish, subscribe
+
+
+def service_permissions(service: str) -> Permissions:
+    publish, subscribe = _common(service)
+    match service:
+        case "ingest":
+            publish += [
+                SessionOpened.subject_filter(), SessionClosed.subject_filter(),
+                SessionErased.subject_filter(), UtteranceReceived.subject_filter(),
+                TextSubmitted.subject_filter(), UtteranceFailed.subject_filter(),
+                _audit(),
+                # erasure: purge one session's subjects; live results: ephemeral ordered
+                # consumers on CONVERSATION, filtered by the ingest code to one session.
+                f"$JS.API.STREAM.INFO.{CONVERSATION}",
+                f"$JS.API.STREAM.PURGE.{CONVERSATION}",
+                f"$JS.API.CONSUMER.CREATE.{CONVERSATION}.>",
+                f"$JS.API.CONSUMER.DELETE.{CONVERSATION}.>",
+                f"$JS.API.CONSUMER.INFO.{CONVERSATION}.>",
+                f"$JS.FC.{CONVERSATION}.>",
+                *_object_store_write(AUDIO_BUCKET),
+                *_kv(CREDENTIALS_BUCKET),
+                *_kv(IDEMPOTENCY_BUCKET),
+            ]
+        case "recognition":
+            publish += [
+                UtteranceTranscribed.subject_filter(), UtteranceFailed.subject_filter(),
+                _audit(), *_pull(service), *_object_store_read_delete(AUDIO_BUCKET),
+            ]
+        case "translation":
+            publish += [
+                UtteranceTranslated.subject_filter(), UtteranceFailed.subject_filter(),
+                _audit(), *_pull(service),
+            ]
+        case "redaction":
+            publish += [RedactedContent.subject_filter(), _audit(), *_pull(service)]
+        case "audit":
+            # The audit service reads the AUDIT stream and writes its own query/analysis events.
+            publish += [
+                AuditEvent.SUBJECT.format(kind="query", session_token="*"),
+                AuditEvent.SUBJECT.format(kind="analysis", session_token="*"),
+                AuditEvent.SUBJECT.format(kind="checkpoint", session_token="*"),
+                *_pull(service),
+            ]
+        case _:
+            raise KeyError(f"unknown service {service!r}")
+    # Only redaction may speak for conversation content in the audit trail.
+    deny = [] if service == "redaction" else [RedactedContent.subject_filter()]
+    return Permissions(publish=publish, subscribe=subscribe, publish_deny=deny)
+
+
+def admin_permissions() -> Permissions:
+    """The operator CLI: manages topology and accounts; never a service identity."""
+    return Permissions(publish=[">"], subscribe=[">"])
+
+
+def all_permissions() -> dict[str, Permissions]:
+    table = {service: service_permissions(service) for service in SERVICES}
+    table[ADMIN] = admin_permissions()
+    return table

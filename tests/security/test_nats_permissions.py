@@ -1,0 +1,136 @@
+"""The privacy boundary, enforced by NATS itself (not by our code): prove it on a real server."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from nats.aio.client import Client
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.errors import APIError
+
+from madoguchi.shared.contracts import (
+    AuditActor,
+    AuditEvent,
+    SessionOpened,
+    UtteranceTranslated,
+)
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.testing.cluster import SecureNats
+
+
+async def _connect_recording(secure: SecureNats, service: str) -> tuple[Client, list[str]]:
+    errors: list[str] = []
+
+    async def on_error(exc: Exception) -> None:
+        errors.append(str(exc))
+
+    client = await connect(secure.settings_for(service), service, error_cb=on_error)
+    return client, errors
+
+
+async def test_audit_user_cannot_subscribe_to_conversation(secure_nats: SecureNats) -> None:
+    client, errors = await _connect_recording(secure_nats, "audit")
+    try:
+        await client.subscribe("mg.v1.utterance.>")
+        await client.flush()
+        await asyncio.sleep(0.2)
+        assert any("permissions violation" in e.lower() for e in errors), errors
+    finally:
+        await client.close()
+
+
+async def test_audit_user_cannot_read_conversation_through_jetstream(
+    secure_nats: SecureNats,
+) -> None:
+    client = await connect(secure_nats.settings_for("audit"), "audit")
+    try:
+        js = client.jetstream()
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.pull_subscribe("mg.v1.utterance.>", durable="sneaky", stream="CONVERSATION")
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.get_msg("CONVERSATION", 1)
+    finally:
+        await client.close()
+
+
+async def test_audit_user_cannot_eavesdrop_on_other_inboxes(secure_nats: SecureNats) -> None:
+    client, errors = await _connect_recording(secure_nats, "audit")
+    try:
+        await client.subscribe("_INBOX.recognition.>")
+        await client.subscribe("_INBOX.>")
+        await client.flush()
+        await asyncio.sleep(0.2)
+        assert sum("permissions violation" in e.lower() for e in errors) == 2, errors
+    finally:
+        await client.close()
+
+
+async def test_recognition_cannot_publish_translations(secure_nats: SecureNats) -> None:
+    client = await connect(secure_nats.settings_for("recognition"), "recognition")
+    event = UtteranceTranslated(
+        session_id="s1", utterance_id="u1", speaker="staff", source_text="x",
+        source_language="ja", target_text="y", target_language="en", model_id="m",
+    )
+    try:
+        with pytest.raises(NatsTimeout):
+            await publish_event(client.jetstream(), event, timeout=0.5)
+    finally:
+        await client.close()
+
+
+async def test_only_redaction_may_publish_redacted_content(secure_nats: SecureNats) -> None:
+    from madoguchi.shared.contracts import RedactedContent
+
+    content = RedactedContent(
+        session_id="s1", utterance_id="u1", source_event="transcribed",
+        fields={"text": "<PERSON>"}, entities={"PERSON": 1}, detector_version="t",
+    )
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
+    try:
+        with pytest.raises(NatsTimeout):
+            await publish_event(ingest.jetstream(), content, timeout=0.5)
+        ack = await publish_event(redaction.jetstream(), content)
+        assert ack.stream == "AUDIT"
+    finally:
+        await ingest.close()
+        await redaction.close()
+
+
+async def test_services_publish_what_they_own(secure_nats: SecureNats) -> None:
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    try:
+        ack = await publish_event(
+            ingest.jetstream(),
+            SessionOpened(session_id="s2", counter_id="c1", device_id="d1", staff_id="st1"),
+        )
+        assert ack.stream == "CONVERSATION"
+        ack = await publish_event(
+            ingest.jetstream(),
+            AuditEvent(kind="session", action="opened", outcome="success",
+                       actor=AuditActor(service="ingest"), session_id="s2"),
+        )
+        assert ack.stream == "AUDIT"
+    finally:
+        await ingest.close()
+
+
+async def test_wrong_password_is_refused(secure_nats: SecureNats) -> None:
+    from pydantic import SecretStr
+
+    settings = secure_nats.settings_for("audit").model_copy(
+        update={"password": SecretStr("wrong")}
+    )
+    with pytest.raises((TimeoutError, Exception)):
+        await connect(settings.model_copy(update={"initial_connect_timeout": 1.5}), "audit")
+
+
+async def test_plaintext_connection_is_refused(secure_nats: SecureNats) -> None:
+    settings = secure_nats.settings_for("audit").model_copy(
+        update={"url": secure_nats.url.replace("tls://", "nats://"), "ca_file": None,
+                "initial_connect_timeout": 1.5}
+    )
+    with pytest.raises(Exception):  # noqa: B017 - any refusal will do; success must not
+        await connect(settings, "audit")
