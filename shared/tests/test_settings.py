@@ -16,7 +16,7 @@ class DemoSettings(ServiceSettings):
 
 def test_prod_refuses_missing_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MADOGUCHI_ENV", "prod")
-    with pytest.raises(InsecureSettingsError, match="nats.password") as err:
+    with pytest.raises(InsecureSettingsError, match=r"nats\.password") as err:
         DemoSettings().require_secure()
     assert "TLS" in str(err.value)
 
