@@ -43,7 +43,8 @@ class ServiceSettings(BaseSettings):
     """Base for per-service settings: `MADOGUCHI_<SERVICE>_NATS__URL` and so on."""
 
     model_config = SettingsConfigDict(
-        env_nested_delimiter="__", extra="forbid", hide_input_in_errors=True
+        env_nested_delimiter="__", extra="forbid", hide_input_in_errors=True,
+        validate_by_name=True,
     )
 
     env: Literal["dev", "test", "prod"] = Field(
@@ -82,5 +83,5 @@ class ServiceSettings(BaseSettings):
 def settings_config(service: str) -> SettingsConfigDict:
     return SettingsConfigDict(
         env_prefix=f"MADOGUCHI_{service.upper()}_", env_nested_delimiter="__", extra="forbid",
-        hide_input_in_errors=True,
+        hide_input_in_errors=True, validate_by_name=True,
     )

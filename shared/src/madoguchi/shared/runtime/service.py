@@ -24,7 +24,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from madoguchi.shared.messaging import EventConsumer, Handler
-from madoguchi.shared.natsconn import connect, connect_options
+from madoguchi.shared.natsconn import connect, faststream_broker, inbox_prefix
 from madoguchi.shared.runtime.health import health_routes
 from madoguchi.shared.runtime.logs import configure_logging
 from madoguchi.shared.settings import InsecureSettingsError, ServiceSettings
@@ -84,9 +84,7 @@ class ServiceRuntime:
 
     async def _start_broker(self) -> None:
         spec = consumer_for(self.name)
-        options = connect_options(self.settings.nats, self.name)
-        options.pop("servers")
-        self.broker = NatsBroker(self.settings.nats.url, **options)  # type: ignore[arg-type]
+        self.broker = faststream_broker(self.settings.nats, self.name)
         if len(self._consumers) != 1:
             raise ValueError("one consumer handler per service: dispatch inside it by event type")
         event_type, handler = self._consumers[0]
@@ -104,6 +102,8 @@ class ServiceRuntime:
             durable=spec.durable,
             pull_sub=PullSub(batch_size=min(spec.max_ack_pending, 16), timeout=1.0),
             ack_policy=FastStreamAck.MANUAL,  # EventConsumer acks after the result is published
+            # Pulled messages arrive on this inbox; our user may only subscribe to its own.
+            inbox_prefix=f"{inbox_prefix(self.name)}.".encode(),
         )(on_message)
         await self.broker.start()
 

@@ -1,0 +1,60 @@
+"""The service runtime binds its durable through FastStream and acks only finished work."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from madoguchi.shared.contracts import TextSubmitted
+from madoguchi.shared.messaging import Delivery, publish_event
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.settings import ServiceSettings
+from madoguchi.shared.streams import CONVERSATION
+from madoguchi.shared.testing.cluster import SecureNats
+
+
+def _text(n: int) -> TextSubmitted:
+    return TextSubmitted(session_id="s1", utterance_id=f"u{n}", speaker="staff", language="ja",
+                         text=f"番号{n}", device_id="d1", staff_id="st1")
+
+
+async def test_runtime_consumes_as_its_own_user(secure_nats: SecureNats) -> None:
+    settings = ServiceSettings(env="test", nats=secure_nats.settings_for("translation"))
+    seen: list[str] = []
+    done = asyncio.Event()
+
+    async def handler(delivery: Delivery[TextSubmitted]) -> None:
+        seen.append(delivery.event.utterance_id)
+        if len(seen) == 3:
+            done.set()
+
+    runtime = ServiceRuntime("translation", settings)
+    runtime.consume(TextSubmitted, handler)
+    await runtime.start()
+    admin = await connect(secure_nats.admin(), "admin")
+    try:
+        assert runtime.readiness() == {"nats": True, "consumer": True}
+        for n in range(3):
+            await publish_event(admin.jetstream(), _text(n))
+        await asyncio.wait_for(done.wait(), 10)
+        await asyncio.sleep(0.2)
+        info = await admin.jetstream().consumer_info(CONVERSATION, "translation")
+        assert sorted(seen) == ["u0", "u1", "u2"]
+        assert info.num_ack_pending == 0 and info.num_pending == 0
+    finally:
+        await runtime.stop()
+        await admin.close()
+
+
+async def test_runtime_refuses_to_run_without_declared_consumer(
+    secure_nats_unapplied: SecureNats,
+) -> None:
+    from nats.js.errors import NotFoundError
+
+    settings = ServiceSettings(env="test", nats=secure_nats_unapplied.settings_for("redaction"))
+    runtime = ServiceRuntime("redaction", settings)
+    with pytest.raises(NotFoundError):
+        await runtime.start()
+    await runtime.stop()
