@@ -49,3 +49,26 @@ def test_up_status_down_leaves_nothing_behind(tmp_path: Path) -> None:
     assert _stack_processes(home) == []
     assert all(port_is_free("127.0.0.1", port) for port in DEFAULT_PORTS.values())
     assert _cli(home, "status").returncode == 1
+
+
+def test_killed_supervisor_leaves_no_orphans(tmp_path: Path) -> None:
+    """Even SIGKILL of `madoguchi up` (no chance to clean up) takes every child down with it."""
+    home = tmp_path / "stack"
+    started = _cli(home, "up", "--detach")
+    assert started.returncode == 0, started.stdout + started.stderr
+    import json
+    import os
+    import signal
+
+    state = json.loads((home / "stack.json").read_text())
+    children = [psutil.Process(pid) for pid in state["pids"].values()]
+    os.kill(state["supervisor_pid"], signal.SIGKILL)
+    _gone, alive = psutil.wait_procs(children, timeout=20)
+    for proc in alive:
+        proc.kill()
+    assert alive == []
+    deadline = time.monotonic() + 20
+    while _stack_processes(home) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _stack_processes(home) == []
+    assert all(port_is_free("127.0.0.1", port) for port in DEFAULT_PORTS.values())
