@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -24,6 +25,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from madoguchi.shared.contracts import SCHEMA_VERSION_HEADER, DeadLetter, Event
 from madoguchi.shared.contracts.envelope import TOKEN_PATTERN
+from madoguchi.shared.telemetry import pipeline_instruments
 from madoguchi.shared.tracing import extract_trace_context, inject_trace_context
 
 log = logging.getLogger(__name__)
@@ -114,6 +116,7 @@ class EventConsumer(Generic[E]):
         self._handler = handler
         self._max_deliver = max_deliver
         self._retry_delay = retry_delay
+        self._metrics = pipeline_instruments()
 
     async def __call__(self, msg: Msg) -> None:
         headers = dict(msg.headers or {})
@@ -131,28 +134,36 @@ class EventConsumer(Generic[E]):
             otel_context.detach(token)
 
     async def _process(self, msg: Msg, headers: dict[str, str], deliveries: int) -> None:
+        started = time.perf_counter()
+        outcome = await self._outcome(msg, headers, deliveries)
+        labels = {"service": self._service}
+        self._metrics.processed.add(1, labels | {"outcome": outcome})
+        self._metrics.duration.record(time.perf_counter() - started, labels)
+
+    async def _outcome(self, msg: Msg, headers: dict[str, str], deliveries: int) -> str:
         try:
             event = self._adapter.validate_json(msg.data)
         except ValidationError as exc:
             await self._dead_letter(msg, headers, deliveries, "invalid_event", safe_reason(exc))
-            return
+            return "dead_letter"
         try:
             await self._handler(Delivery(event, msg.subject, deliveries, headers))
         except PermanentFailure as exc:
             await self._dead_letter(msg, headers, deliveries, exc.reason_code, safe_reason(exc),
                                     event)
-            return
+            return "dead_letter"
         except Exception as exc:  # the worker must survive any handler failure
             if deliveries >= self._max_deliver:
                 await self._dead_letter(msg, headers, deliveries, "max_deliver", safe_reason(exc),
                                         event)
-                return
+                return "dead_letter"
             log.warning("retrying event", extra={"event_id": event.event_id,
                                                  "error": type(exc).__name__,
                                                  "delivery": deliveries})
             await msg.nak(delay=self._retry_delay * deliveries)
-            return
+            return "retry"
         await msg.ack_sync()
+        return "ok"
 
     async def _dead_letter(
         self, msg: Msg, headers: Mapping[str, str], deliveries: int, code: str, reason: str,
@@ -170,6 +181,7 @@ class EventConsumer(Generic[E]):
             headers={k: v for k, v in headers.items() if k != MSG_ID_HEADER},
         )
         await publish_event(self._js, letter)
+        self._metrics.dead_letters.add(1, {"service": self._service, "reason_code": code})
         log.warning("dead-lettered event", extra={"subject_kind": msg.subject.rsplit(".", 1)[0],
                                                   "reason_code": code})
         # TERM, not ACK: the consumer's stats say it was given up on, not processed.

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from madoguchi.shared.telemetry import OtelSettings
+
 WEAK_SECRETS = frozenset({"", "changeme", "change-me", "password", "secret", "dev", "madoguchi"})
 
 
@@ -53,6 +55,7 @@ class ServiceSettings(BaseSettings):
     )
     nats: NatsSettings = NatsSettings()
     http: HttpSettings = HttpSettings()
+    otel: OtelSettings = OtelSettings()
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
 

@@ -1,12 +1,14 @@
-"""`/healthz` (the process is alive) and `/readyz` (connected and bound), for Kubernetes probes."""
+"""`/healthz` (alive), `/readyz` (connected and bound) for Kubernetes probes; `/metrics`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from madoguchi.shared.telemetry import prometheus_text
 
 
 def health_routes(service: str, readiness: Callable[[], dict[str, bool]]) -> list[Route]:
@@ -21,4 +23,7 @@ def health_routes(service: str, readiness: Callable[[], dict[str, bool]]) -> lis
             status_code=200 if ready else 503,
         )
 
-    return [Route("/healthz", healthz), Route("/readyz", readyz)]
+    async def metrics(_: Request) -> Response:
+        return Response(prometheus_text(), media_type="text/plain; version=0.0.4")
+
+    return [Route("/healthz", healthz), Route("/readyz", readyz), Route("/metrics", metrics)]

@@ -29,6 +29,7 @@ from madoguchi.shared.runtime.health import health_routes
 from madoguchi.shared.runtime.logs import configure_logging
 from madoguchi.shared.settings import InsecureSettingsError, ServiceSettings
 from madoguchi.shared.streams import consumer_for
+from madoguchi.shared.telemetry import configure_telemetry
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +158,7 @@ def run_service(
 ) -> None:
     """Entry point body for `python -m madoguchi.<service>`."""
     configure_logging(name, settings.log_level, settings.log_format)
+    configure_telemetry(name, settings.otel)
     try:
         settings.require_secure()
     except InsecureSettingsError as exc:

@@ -1,0 +1,93 @@
+"""Tracing and metrics set-up for every service (OpenTelemetry).
+
+Traces: one trace per utterance — ingest starts it, the W3C context travels in NATS headers
+(`madoguchi.shared.tracing`), every consumer continues it. Exported over OTLP/HTTP when
+`MADOGUCHI_<SERVICE>_OTEL__ENDPOINT` is set. Span attributes carry ids, sizes, durations and
+model ids — never text or audio.
+
+Metrics: OpenTelemetry instruments read by a Prometheus reader, served on `/metrics`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from opentelemetry import metrics, trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
+from pydantic import BaseModel, Field
+
+_configured = False
+
+
+class OtelSettings(BaseModel):
+    endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP collector base URL, e.g. http://otel-collector:4318"
+    )
+    sample_ratio: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+def configure_telemetry(
+    service: str, settings: OtelSettings, extra_processor: SpanProcessor | None = None
+) -> TracerProvider:
+    """Install the global tracer and meter providers once per process."""
+    global _configured
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"madoguchi-{service}",
+                                  "service.namespace": "madoguchi"}),
+        sampler=ParentBasedTraceIdRatio(settings.sample_ratio),
+    )
+    if settings.endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        provider.add_span_processor(
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{settings.endpoint}/v1/traces"))
+        )
+    if extra_processor is not None:
+        provider.add_span_processor(extra_processor)
+    if not _configured:
+        trace.set_tracer_provider(provider)
+        _configure_metrics(service)
+        _configured = True
+    return provider
+
+
+def _configure_metrics(service: str) -> None:
+    from opentelemetry.exporter.prometheus import PrometheusMetricReader
+    from opentelemetry.sdk.metrics import MeterProvider
+
+    reader = PrometheusMetricReader()
+    metrics.set_meter_provider(MeterProvider(
+        resource=Resource.create({"service.name": f"madoguchi-{service}"}),
+        metric_readers=[reader],
+    ))
+
+
+def prometheus_text() -> bytes:
+    from prometheus_client import REGISTRY, generate_latest
+
+    return generate_latest(REGISTRY)
+
+
+@dataclass(frozen=True)
+class PipelineInstruments:
+    """The instruments every stage shares (names are part of the operators' dashboards)."""
+
+    processed: metrics.Counter
+    duration: metrics.Histogram
+    dead_letters: metrics.Counter
+
+
+def pipeline_instruments() -> PipelineInstruments:
+    meter = metrics.get_meter("madoguchi.pipeline")
+    return PipelineInstruments(
+        processed=meter.create_counter(
+            "madoguchi_events_processed", description="Events handled, by service and outcome"),
+        duration=meter.create_histogram(
+            "madoguchi_event_processing_seconds", unit="s",
+            description="Handler time per event, by service"),
+        dead_letters=meter.create_counter(
+            "madoguchi_dead_letters", description="Events dead-lettered, by service and reason"),
+    )
