@@ -97,12 +97,14 @@ class PostgresServer:
             _allow_traverse(self.data_dir.parent)
             _allow_traverse(postgres_bin_dir())
         try:
-            subprocess.run(
+            result = subprocess.run(
                 [str(postgres_bin_dir() / "initdb"), "-D", str(self.data_dir), "-U",
                  self.superuser, "--auth=scram-sha-256", f"--pwfile={pwfile}",
                  "--encoding=UTF8", "--locale=C", "--no-sync"],
-                check=True, capture_output=True, **_identity(user),
+                check=False, capture_output=True, **_identity(user),
             )
+            if result.returncode != 0:
+                raise RuntimeError(f"initdb failed: {result.stderr.decode(errors='replace')}")
         finally:
             pwfile.unlink(missing_ok=True)
 

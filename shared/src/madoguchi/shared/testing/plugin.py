@@ -12,6 +12,8 @@ them afterwards:
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -74,12 +76,16 @@ async def secure_nats(secure_nats_unapplied: SecureNats) -> SecureNats:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    server = PostgresServer(tmp_path_factory.mktemp("postgres") / "data").start()
+def postgres_server() -> Iterator[PostgresServer]:
+    # Not under pytest's numbered temp dirs: a concurrent pytest run prunes those (keeping the
+    # newest three) and would pull the data directory out from under a live server.
+    home = Path(tempfile.mkdtemp(prefix="madoguchi-pg-"))
+    server = PostgresServer(home / "data").start()
     try:
         yield server
     finally:
         server.stop()
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture
