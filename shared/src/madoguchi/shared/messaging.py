@@ -146,6 +146,10 @@ class EventConsumer(Generic[E]):
         except ValidationError as exc:
             await self._dead_letter(msg, headers, deliveries, "invalid_event", safe_reason(exc))
             return "dead_letter"
+        # Ids only on the span (never content): enough to find the utterance in the audit trail.
+        trace.get_current_span().set_attributes({
+            "madoguchi.event_id": event.event_id, "madoguchi.session_id": event.session_id or "",
+            "madoguchi.utterance_id": str(getattr(event, "utterance_id", "") or "")})
         try:
             await self._handler(Delivery(event, msg.subject, deliveries, headers))
         except PermanentFailure as exc:

@@ -28,6 +28,7 @@ from madoguchi.shared.streams import (
     CONVERSATION,
     CREDENTIALS_BUCKET,
     IDEMPOTENCY_BUCKET,
+    SESSIONS_BUCKET,
     consumer_for,
 )
 
@@ -115,12 +116,17 @@ def service_permissions(service: str) -> Permissions:
                 f"$JS.API.STREAM.INFO.{CONVERSATION}",
                 f"$JS.API.STREAM.PURGE.{CONVERSATION}",
                 f"$JS.API.CONSUMER.CREATE.{CONVERSATION}.>",
+                f"$JS.API.CONSUMER.CREATE.{CONVERSATION}",  # ephemeral (unnamed) consumers
                 f"$JS.API.CONSUMER.DELETE.{CONVERSATION}.>",
                 f"$JS.API.CONSUMER.INFO.{CONVERSATION}.>",
                 f"$JS.FC.{CONVERSATION}.>",
                 *_object_store_write(AUDIO_BUCKET),
                 *_kv(CREDENTIALS_BUCKET),
                 *_kv(IDEMPOTENCY_BUCKET),
+                *_kv(SESSIONS_BUCKET),
+                # the idle sweeper lists the open sessions' keys (an ephemeral watcher)
+                f"$JS.API.CONSUMER.CREATE.KV_{SESSIONS_BUCKET}",
+                f"$JS.API.CONSUMER.INFO.KV_{SESSIONS_BUCKET}.>",
             ]
         case "recognition":
             publish += [

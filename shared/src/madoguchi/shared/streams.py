@@ -39,6 +39,7 @@ DEADLETTER = "DEADLETTER"
 AUDIO_BUCKET = "audio"
 CREDENTIALS_BUCKET = "credentials"
 IDEMPOTENCY_BUCKET = "idempotency"
+SESSIONS_BUCKET = "sessions"
 
 CONVERSATION_SUBJECTS = ["mg.v1.session.>", "mg.v1.utterance.>", "mg.v1.text.>"]
 AUDIT_SUBJECTS = ["mg.v1.audit.>"]
@@ -226,6 +227,9 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
     for bucket, ttl, history, description in (
         (CREDENTIALS_BUCKET, None, retention.credentials_history, "Device/staff credential hashes"),
         (IDEMPOTENCY_BUCKET, retention.duplicate_window * 30, 1, "Idempotency-Key -> utterance"),
+        # Open-session state (device, staff, languages) so ingest restarts lose nothing; it
+        # expires with the conversation data it describes.
+        (SESSIONS_BUCKET, retention.conversation_max_age, 1, "Ingest session state"),
     ):
         try:
             await js.key_value(bucket)

@@ -32,8 +32,17 @@ class OtelSettings(BaseModel):
 def configure_telemetry(
     service: str, settings: OtelSettings, extra_processor: SpanProcessor | None = None
 ) -> TracerProvider:
-    """Install the global tracer and meter providers once per process."""
+    """Install the global tracer and meter providers once per process.
+
+    A second call (a service that times its model load before `run_service`) returns the
+    provider already installed, adding `extra_processor` to it.
+    """
     global _configured
+    current = trace.get_tracer_provider()
+    if _configured and isinstance(current, TracerProvider):
+        if extra_processor is not None:
+            current.add_span_processor(extra_processor)
+        return current
     provider = TracerProvider(
         resource=Resource.create({"service.name": f"madoguchi-{service}",
                                   "service.namespace": "madoguchi"}),
@@ -42,9 +51,11 @@ def configure_telemetry(
     if settings.endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        provider.add_span_processor(
-            BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{settings.endpoint}/v1/traces"))
-        )
+        from madoguchi.shared.span_scrubbing import ScrubbingSpanExporter
+
+        # Scrubbed on the way out: a recorded exception message must not reach the collector.
+        provider.add_span_processor(BatchSpanProcessor(ScrubbingSpanExporter(
+            OTLPSpanExporter(endpoint=f"{settings.endpoint}/v1/traces"))))
     if extra_processor is not None:
         provider.add_span_processor(extra_processor)
     if not _configured:
@@ -90,4 +101,27 @@ def pipeline_instruments() -> PipelineInstruments:
             description="Handler time per event, by service"),
         dead_letters=meter.create_counter(
             "madoguchi_dead_letters", description="Events dead-lettered, by service and reason"),
+    )
+
+
+@dataclass(frozen=True)
+class StageInstruments:
+    """Instruments owned by one stage each (names are part of the operators' dashboards)."""
+
+    utterance_latency: metrics.Histogram
+    uploads_rejected: metrics.Counter
+    model_load: metrics.Histogram
+
+
+def stage_instruments() -> StageInstruments:
+    meter = metrics.get_meter("madoguchi.stages")
+    return StageInstruments(
+        utterance_latency=meter.create_histogram(
+            "madoguchi_utterance_latency_seconds", unit="s",
+            description="Upload received at ingest -> translation published, per utterance"),
+        uploads_rejected=meter.create_counter(
+            "madoguchi_uploads_rejected", description="Uploads refused by ingest, by reason_code"),
+        model_load=meter.create_histogram(
+            "madoguchi_model_load_seconds", unit="s",
+            description="Time to load a model at start-up, by service and model_id"),
     )

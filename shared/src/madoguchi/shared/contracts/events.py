@@ -97,6 +97,9 @@ class UtteranceReceived(Event):
     speaker: Speaker
     audio: AudioReference
     language_hints: list[LanguageTag] = Field(default_factory=list, max_length=4)
+    target_language: LanguageTag | None = Field(
+        default=None, description="The other party's language (from the session), passed on "
+        "by recognition so that translation knows where to translate to.")
     device_id: Token
     staff_id: Token
 

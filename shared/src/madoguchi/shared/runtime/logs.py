@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 
 from opentelemetry import trace
 
+from madoguchi.shared.scrubber import scrub, scrub_value
+
 SAFE_EXTRA_KEYS = frozenset({
     "event_id", "session_id", "utterance_id", "device_id", "staff_id", "counter_id", "service",
     "subject_kind", "reason_code", "error", "delivery", "duration_ms", "status", "stage",
@@ -30,7 +32,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "service": self.service,
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": scrub(record.getMessage()),
         }
         span = trace.get_current_span().get_span_context()
         if span.is_valid:
@@ -40,7 +42,7 @@ class JsonFormatter(logging.Formatter):
             if key in _STANDARD:
                 continue
             entry[key if key in SAFE_EXTRA_KEYS else f"dropped.{key}"] = (
-                value if key in SAFE_EXTRA_KEYS else "<not-logged>"
+                scrub_value(value) if key in SAFE_EXTRA_KEYS else "<not-logged>"
             )
         if record.exc_info and record.exc_info[0] is not None:
             # The type only: exception messages may echo personal data from their input.

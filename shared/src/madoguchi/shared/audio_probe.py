@@ -1,0 +1,263 @@
+"""Probe untrusted audio with a real decoder (PyAV/FFmpeg), in a worker process with limits.
+
+Ingest is the only public entry point, so this is where hostile audio arrives. The rules:
+
+- containers, codecs, sample rates and channel counts are allow-listed (`AudioLimits`);
+- the whole file is decoded frame by frame (bounded memory) and decoding stops as soon as the
+  decoded duration passes the cap: a tiny FLAC/Opus "decompression bomb" costs at most the cap;
+- a declared duration much longer or shorter than what decodes means a lying header or a
+  truncated file: rejected;
+- decoding runs in a separate process with an address-space and CPU-time limit and a wall-clock
+  timeout, so a decoder bug or an exotic stream cannot take the service down with it.
+
+`probe_audio` is the pure function (usable by recognition before it decodes); `AudioProber`
+runs it in a pool of limited worker processes. Rejections carry a reason code and a short text
+that never quotes the input.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import io
+import multiprocessing
+import resource
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Literal
+
+AudioFormat = Literal["wav", "webm", "ogg", "flac", "mp3"]
+
+# FFmpeg demuxer name -> the format label the contracts use.
+CONTAINERS: dict[str, AudioFormat] = {
+    "wav": "wav",
+    "matroska,webm": "webm",
+    "ogg": "ogg",
+    "flac": "flac",
+    "mp3": "mp3",
+}
+CODECS_BY_FORMAT: dict[AudioFormat, frozenset[str]] = {
+    "wav": frozenset({"pcm_s16le", "pcm_s24le", "pcm_s32le", "pcm_f32le", "pcm_u8",
+                      "pcm_mulaw", "pcm_alaw"}),
+    "webm": frozenset({"opus", "vorbis"}),
+    "ogg": frozenset({"opus", "vorbis", "flac"}),
+    "flac": frozenset({"flac"}),
+    "mp3": frozenset({"mp3", "mp3float"}),
+}
+SAMPLE_RATES = frozenset({8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000})
+
+
+@dataclass(frozen=True)
+class AudioLimits:
+    max_bytes: int = 10 * 1024 * 1024
+    max_duration_s: float = 60.0
+    max_channels: int = 2
+    sample_rates: frozenset[int] = field(default=SAMPLE_RATES)
+    # Worker limits: address space (PyAV + FFmpeg + a 10 MiB body fit well below this).
+    worker_memory_bytes: int = 1024 * 1024 * 1024
+    worker_cpu_s: int = 30
+    timeout_s: float = 10.0
+    # |declared - decoded| tolerated before the header is called a liar (MP3 estimates).
+    duration_tolerance: float = 0.25
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    format: AudioFormat
+    codec: str
+    sample_rate: int
+    channels: int
+    duration_ms: int
+
+
+class AudioRejected(Exception):
+    """The audio is not acceptable. `code` is a token; `reason` a short text without input."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type[AudioRejected], tuple[str, str]]:
+        return (AudioRejected, (self.code, self.reason))
+
+
+def probe_audio(data: bytes, limits: AudioLimits) -> AudioInfo:
+    """Open, check and fully decode `data` within `limits`; raise `AudioRejected` if unfit."""
+    import av  # imported here: the parent process never needs FFmpeg loaded
+
+    if not data:
+        raise AudioRejected("empty", "the body is empty")
+    if data[:4] == b"RIFF" and _wav_data_overstated(data):
+        raise AudioRejected(
+            "duration_mismatch", "declared duration does not match the audio (truncated?)"
+        )
+    if len(data) > limits.max_bytes:
+        raise AudioRejected("too_large", f"audio is larger than {limits.max_bytes} bytes")
+    try:
+        container = av.open(
+            io.BytesIO(data), mode="r",
+            # Bound what FFmpeg reads while guessing the format and stream parameters.
+            options={"probesize": "1000000", "analyzeduration": "5000000"},
+            metadata_errors="ignore",
+        )
+    except av.FFmpegError:
+        raise AudioRejected("not_audio", "not a recognised audio container") from None
+    with container:
+        return _check_and_decode(container, limits)
+
+
+def _wav_data_overstated(data: bytes) -> bool:
+    """FFmpeg trusts the file size over a WAV `data` chunk that claims more: we do not."""
+    position = 12
+    while position + 8 <= len(data):
+        chunk, size = data[position:position + 4], int.from_bytes(data[position + 4:position + 8],
+                                                                   "little")
+        if chunk == b"data":
+            # 0 and 0xFFFFFFFF mean "unknown length" (streamed WAV): leave it to the decoder.
+            return size not in (0, 0xFFFFFFFF) and size > len(data) - position - 8
+        position += 8 + size + (size & 1)
+    return False
+
+
+def _check_and_decode(container: object, limits: AudioLimits) -> AudioInfo:
+    import av
+
+    assert isinstance(container, av.container.InputContainer)
+    fmt = CONTAINERS.get(container.format.name)
+    if fmt is None:
+        raise AudioRejected("container_not_allowed", "container format is not allowed")
+    if any(s.type != "audio" for s in container.streams):
+        raise AudioRejected("not_audio_only", "only a single audio stream is allowed")
+    if len(container.streams.audio) != 1:
+        raise AudioRejected("stream_count", "exactly one audio stream is required")
+    stream = container.streams.audio[0]
+    codec = stream.codec_context.name
+    if codec not in CODECS_BY_FORMAT[fmt]:
+        raise AudioRejected("codec_not_allowed", "codec is not allowed in this container")
+    rate, channels = stream.codec_context.sample_rate, stream.codec_context.channels
+    _check_rate_channels(rate, channels, limits)
+    declared = _declared_seconds(container, stream)
+    if declared is not None and declared > limits.max_duration_s * (1 + limits.duration_tolerance):
+        raise AudioRejected("too_long", f"audio is longer than {limits.max_duration_s:g} s")
+    decoded = _decode(container, stream, rate, channels, limits)
+    if decoded <= 0:
+        raise AudioRejected("no_audio", "no audio could be decoded")
+    if declared is not None and abs(declared - decoded) > max(
+        0.5, declared * limits.duration_tolerance
+    ):
+        raise AudioRejected(
+            "duration_mismatch", "declared duration does not match the audio (truncated?)"
+        )
+    return AudioInfo(fmt, codec, rate, channels, round(decoded * 1000))
+
+
+def _check_rate_channels(rate: int, channels: int, limits: AudioLimits) -> None:
+    if rate not in limits.sample_rates:
+        raise AudioRejected("sample_rate_not_allowed", "sample rate is not allowed")
+    if not 1 <= channels <= limits.max_channels:
+        raise AudioRejected("channels_not_allowed", "channel count is not allowed")
+
+
+def _declared_seconds(container: object, stream: object) -> float | None:
+    import av
+
+    assert isinstance(container, av.container.InputContainer)
+    assert isinstance(stream, av.AudioStream)
+    if stream.duration is not None and stream.time_base is not None and stream.duration > 0:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None and container.duration > 0:
+        return container.duration / 1_000_000  # AV_TIME_BASE
+    return None
+
+
+def _decode(container: object, stream: object, rate: int, channels: int,
+            limits: AudioLimits) -> float:
+    """Decode frame by frame, keeping nothing; stop as soon as the cap is passed."""
+    import av
+
+    assert isinstance(container, av.container.InputContainer)
+    assert isinstance(stream, av.AudioStream)
+    cap_samples = int(limits.max_duration_s * rate)
+    samples = 0
+    try:
+        for packet in container.demux(stream):
+            for frame in packet.decode():
+                if frame.sample_rate != rate or len(frame.layout.channels) != channels:
+                    raise AudioRejected("inconsistent_stream", "stream parameters change mid-way")
+                samples += frame.samples
+                if samples > cap_samples:
+                    raise AudioRejected(
+                        "too_long", f"audio is longer than {limits.max_duration_s:g} s"
+                    )
+    except av.FFmpegError:
+        raise AudioRejected("corrupt", "the audio could not be decoded (corrupt or truncated)")\
+            from None
+    return samples / rate
+
+
+# --- the limited worker pool ----------------------------------------------------------------
+
+
+def _limit_worker(memory_bytes: int, cpu_s: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_s, cpu_s))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core dumps holding audio
+    import av  # noqa: F401 - pay the import once per worker, not per request
+
+
+class AudioProber:
+    """Probes in worker processes; a crashed or stuck worker is replaced, the request rejected."""
+
+    def __init__(self, limits: AudioLimits, workers: int = 2) -> None:
+        self.limits = limits
+        self._workers = workers
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+
+    def _ensure_pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=self._workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_worker,
+                initargs=(self.limits.worker_memory_bytes, self.limits.worker_cpu_s),
+            )
+        return self._pool
+
+    def start(self) -> None:
+        """Start the workers now so the first upload does not pay for it."""
+        pool = self._ensure_pool()
+        for _ in range(self._workers):
+            pool.submit(int)
+
+    async def probe(self, data: bytes) -> AudioInfo:
+        if len(data) > self.limits.max_bytes:
+            raise AudioRejected("too_large", f"audio is larger than {self.limits.max_bytes} bytes")
+        pool = self._ensure_pool()
+        future = asyncio.wrap_future(pool.submit(probe_audio, data, self.limits))
+        try:
+            return await asyncio.wait_for(future, self.limits.timeout_s)
+        except AudioRejected:
+            raise
+        except TimeoutError:
+            self._replace_pool()
+            raise AudioRejected("probe_timeout", "the audio took too long to check") from None
+        except (BrokenProcessPool, MemoryError):
+            self._replace_pool()
+            raise AudioRejected("probe_failed", "the audio could not be checked safely") from None
+
+    def _replace_pool(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # A stuck worker never returns: kill the processes, do not wait for them.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

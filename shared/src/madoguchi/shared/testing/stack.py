@@ -1,0 +1,53 @@
+"""Every service as a real process (`python -m madoguchi.<service>`), for whole-stack tests.
+
+Each process runs as deployed (TLS, its own NATS user; prod mode except translation, whose
+labelled test-fixture model is refused in prod) and exports its spans over OTLP/HTTP to
+`otlp_endpoint`. Model folders are passed in: shared code never imports a service.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from madoguchi.shared.embedded.services import ServiceProcess
+from madoguchi.shared.testing.cluster import SecureNats
+
+TOKEN_SECRET = "observability-test-token-secret-0123456789"
+START_ORDER = ("audit", "redaction", "translation", "recognition", "ingest")
+
+
+@dataclass(frozen=True)
+class StackModels:
+    whisper_models_dir: Path  # a ModelStore folder holding whisper-base
+    translation_model_dir: Path  # a converted CTranslate2 model folder
+
+
+@contextlib.contextmanager
+def running_stack(secure: SecureNats, log_dir: Path, *, postgres_dsn: str, models: StackModels,
+                  otlp_endpoint: str, extra: Mapping[str, Mapping[str, str]] | None = None,
+                  ) -> Iterator[dict[str, ServiceProcess]]:
+    env: dict[str, dict[str, str]] = {
+        "audit": {"DATABASE__DSN": postgres_dsn},
+        "redaction": {},
+        "translation": {"MODEL_DIR": str(models.translation_model_dir),
+                        "ALLOW_TEST_FIXTURE": "true"},
+        "recognition": {"MODELS_DIR": str(models.whisper_models_dir)},
+        "ingest": {"AUTH__TOKEN_SECRET": TOKEN_SECRET},
+    }
+    processes: dict[str, ServiceProcess] = {}
+    try:
+        for name in START_ORDER:  # started together: model loads overlap
+            values = env[name] | {"OTEL__ENDPOINT": otlp_endpoint} | dict((extra or {}).get(
+                name, {}))
+            processes[name] = ServiceProcess(
+                name, secure.settings_for(name), log_dir, values,
+                mode="test" if name == "translation" else "prod").start(wait_ready=0)
+        for process in processes.values():
+            process.wait_ready(240)
+        yield processes
+    finally:
+        for process in processes.values():
+            process.stop()  # SIGTERM: the span processors flush on a clean exit
