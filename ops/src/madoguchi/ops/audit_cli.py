@@ -1,0 +1,182 @@
+"""`madoguchi audit ...` and `madoguchi auditors ...`: verify, checkpoint, accounts.
+
+The database is found from `--dsn`, else `MADOGUCHI_AUDIT_DATABASE__DSN`, else the local stack
+(`.madoguchi/secrets.json`, PostgreSQL on 127.0.0.1:15432, database `madoguchi_audit`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from pathlib import Path
+
+import psycopg
+import typer
+
+from madoguchi.audit import migrate
+from madoguchi.audit.accounts import ROLES, add_auditor
+from madoguchi.audit.checkpoints import (
+    export_document,
+    generate_signing_key,
+    import_document,
+    load_signing_key,
+    public_bytes,
+)
+from madoguchi.audit.db import connect_app
+from madoguchi.audit.ledger import ChainBroken, create_checkpoint
+from madoguchi.audit.verify import load_checkpoints, verify_chain
+from madoguchi.ops import stack
+
+audit_app = typer.Typer(no_args_is_help=True, help="Audit trail: verify, checkpoint, export")
+auditors_app = typer.Typer(no_args_is_help=True, help="Auditor accounts (roles auditor/admin)")
+
+DSN_HELP = "Audit database URI. Env: MADOGUCHI_AUDIT_DATABASE__DSN; default: the local stack."
+HOME_HELP = "Local stack folder. Env: MADOGUCHI_HOME."
+
+
+def _dsn(dsn: str | None, home: Path | None) -> str:
+    if dsn:
+        return dsn
+    if env := os.environ.get("MADOGUCHI_AUDIT_DATABASE__DSN"):
+        return env
+    paths = stack.StackPaths((home or Path(os.environ.get("MADOGUCHI_HOME", ".madoguchi")))
+                             .resolve())
+    if not paths.secrets.exists():
+        raise typer.BadParameter("no --dsn, no MADOGUCHI_AUDIT_DATABASE__DSN, no local stack")
+    password = json.loads(paths.secrets.read_text())["postgres_password"]
+    port = stack.DEFAULT_PORTS["postgres"]
+    return f"postgresql://postgres:{password}@127.0.0.1:{port}/madoguchi_audit"
+
+
+def _key_path(key_file: Path | None, home: Path | None) -> Path:
+    if key_file:
+        return key_file
+    if env := os.environ.get("MADOGUCHI_AUDIT_SIGNING_KEY_FILE"):
+        return Path(env)
+    return (home or Path(os.environ.get("MADOGUCHI_HOME", ".madoguchi"))) / "audit-signing.pem"
+
+
+@audit_app.command("migrate")
+def migrate_cmd(dsn: str | None = typer.Option(None, help=DSN_HELP),
+                home: Path | None = typer.Option(None, help=HOME_HELP),
+                down_to: int | None = typer.Option(None, help="Revert down to this version.")
+                ) -> None:
+    """Apply (or revert) the audit schema migrations."""
+    url = _dsn(dsn, home)
+    done = migrate.downgrade(url, down_to) if down_to is not None else migrate.upgrade(url)
+    typer.echo(f"{'reverted' if down_to is not None else 'applied'}: {done or 'nothing'}")
+
+
+@audit_app.command("keygen")
+def keygen(key_file: Path | None = typer.Option(None, help="Where to write the Ed25519 key."),
+           home: Path | None = typer.Option(None, help=HOME_HELP)) -> None:
+    """Create the checkpoint signing key (0600) and print its public key."""
+    path = _key_path(key_file, home)
+    key = generate_signing_key(path)
+    typer.echo(f"{path}\npublic key (hex): {public_bytes(key.public_key()).hex()}")
+
+
+@audit_app.command("checkpoint")
+def checkpoint(dsn: str | None = typer.Option(None, help=DSN_HELP),
+               home: Path | None = typer.Option(None, help=HOME_HELP),
+               key_file: Path | None = typer.Option(None, help="Ed25519 signing key (PEM)."),
+               export: Path | None = typer.Option(None, help="Write every checkpoint here.")
+               ) -> None:
+    """Verify the trail, then sign a checkpoint over all rows (and export checkpoints)."""
+    path = _key_path(key_file, home)
+    key = load_signing_key(path) if path.exists() else generate_signing_key(path)
+
+    async def run() -> dict[str, object]:
+        async with await connect_app(_dsn(dsn, home)) as conn:
+            try:
+                made = await create_checkpoint(conn, key)
+            except ChainBroken as exc:
+                typer.echo(json.dumps(exc.report.to_json(), indent=2))
+                raise typer.Exit(1) from None
+            typer.echo(f"checkpoint at {made.tree_size} rows: {made.root_hash.hex()}"
+                       if made else "no new rows since the last checkpoint")
+            return export_document(await load_checkpoints(conn))
+
+    document = asyncio.run(run())
+    if export:
+        export.write_text(json.dumps(document, indent=2))
+        typer.echo(f"exported to {export}")
+
+
+@audit_app.command("verify")
+def verify(dsn: str | None = typer.Option(None, help=DSN_HELP),
+           home: Path | None = typer.Option(None, help=HOME_HELP),
+           checkpoints: Path | None = typer.Option(
+               None, help="An exported checkpoint file kept outside the database."),
+           public_key: str | None = typer.Option(
+               None, help="Trusted signer (hex); else the key file's, if present."),
+           key_file: Path | None = typer.Option(None, help="Signing key whose public key to "
+                                                "trust.")) -> None:
+    """Recompute the hash chain and checkpoints; print the first broken row (exit 1)."""
+    trusted: set[bytes] | None = None
+    if public_key:
+        trusted = {bytes.fromhex(public_key)}
+    elif (path := _key_path(key_file, home)).exists():
+        trusted = {public_bytes(load_signing_key(path).public_key())}
+    external = import_document(json.loads(checkpoints.read_text())) if checkpoints else None
+
+    async def run() -> bool:
+        async with await connect_app(_dsn(dsn, home)) as conn:
+            report = await verify_chain(conn, external=external, trusted_keys=trusted)
+        typer.echo(json.dumps(report.to_json() | {"key_pinned": trusted is not None}, indent=2))
+        return report.ok
+
+    raise typer.Exit(0 if asyncio.run(run()) else 1)
+
+
+@auditors_app.command("add")
+def auditors_add(auditor_id: str,
+                 role: str = typer.Option("auditor", help=f"One of {', '.join(ROLES)}."),
+                 dsn: str | None = typer.Option(None, help=DSN_HELP),
+                 home: Path | None = typer.Option(None, help=HOME_HELP),
+                 password: str = typer.Option(..., prompt=True, hide_input=True,
+                                              confirmation_prompt=True,
+                                              envvar="MADOGUCHI_AUDITOR_PASSWORD")) -> None:
+    """Create (or reset) an auditor account; the password is stored as an argon2id hash."""
+    url = _dsn(dsn, home)
+    migrate.upgrade(url)
+
+    async def run() -> None:
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as owner:
+            await add_auditor(owner, auditor_id, password, role)
+
+    try:
+        asyncio.run(run())
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(f"auditor {auditor_id} ({role}) saved")
+
+
+@audit_app.command("analyse")
+def analyse_cmd(dsn: str | None = typer.Option(None, help=DSN_HELP),
+                home: Path | None = typer.Option(None, help=HOME_HELP),
+                days: int = typer.Option(7, min=1, help="Look back this many days."),
+                retention_s: int = typer.Option(3600, help="Conversation retention (seconds)."),
+                ) -> None:
+    """Flag off-hours use, login-failure bursts, volume spikes and missing erasures; the
+    report is appended to the trail (kind `analysis`). Exit 1 when anything was flagged."""
+    from datetime import UTC, datetime, timedelta
+
+    from madoguchi.audit.analysis import Rules, analyse, record_report, report_json
+    from madoguchi.audit.store import AuditWriter
+
+    now = datetime.now(UTC)
+    since = now - timedelta(days=days)
+
+    async def run() -> list[dict[str, object]]:
+        async with await connect_app(_dsn(dsn, home)) as conn:
+            flags = await analyse(conn, since, now, now,
+                                  Rules(retention=timedelta(seconds=retention_s)))
+            await record_report(AuditWriter(conn), flags, since, now)
+            return report_json(flags)
+
+    flags = asyncio.run(run())
+    typer.echo(json.dumps({"since": since.isoformat(), "until": now.isoformat(),
+                           "flags": flags}, indent=2, ensure_ascii=False))
+    raise typer.Exit(1 if flags else 0)

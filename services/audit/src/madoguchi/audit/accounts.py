@@ -1,0 +1,69 @@
+"""Auditor accounts: argon2id password hashes in PostgreSQL, roles `auditor` and `admin`."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from madoguchi.audit.db import AsyncConn
+
+ROLES = ("auditor", "admin")
+ACCOUNT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 "low memory" profile)
+_DUMMY_HASH = _hasher.hash("timing-equaliser")
+
+
+@dataclass(frozen=True)
+class Auditor:
+    auditor_id: str
+    role: str
+    disabled: bool
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 12:
+        raise ValueError("auditor passwords need at least 12 characters")
+    return _hasher.hash(password)
+
+
+async def authenticate(conn: AsyncConn, auditor_id: str, password: str) -> Auditor | None:
+    """The account if the password matches (disabled accounts included: the caller decides)."""
+    stored: str = _DUMMY_HASH
+    account: Auditor | None = None
+    if ACCOUNT_ID.match(auditor_id):
+        cur = await conn.execute(
+            "SELECT password_hash, role, disabled FROM auditors WHERE auditor_id = %s",
+            (auditor_id,))
+        row = await cur.fetchone()
+        if row is not None:
+            stored, account = row[0], Auditor(auditor_id, row[1], bool(row[2]))
+    try:
+        # Always run one argon2 verification so unknown names cost the same time.
+        await asyncio.to_thread(_hasher.verify, stored, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return account
+
+
+async def add_auditor(owner: AsyncConn, auditor_id: str, password: str, role: str) -> None:
+    """Create or replace (new password/role, re-enabled) an account. Needs the owner's DSN."""
+    if not ACCOUNT_ID.match(auditor_id):
+        raise ValueError("auditor id: 1-64 of A-Z a-z 0-9 _ -")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    await owner.execute(
+        "INSERT INTO auditors (auditor_id, password_hash, role) VALUES (%s, %s, %s) "
+        "ON CONFLICT (auditor_id) DO UPDATE SET password_hash = excluded.password_hash, "
+        "role = excluded.role, disabled = false",
+        (auditor_id, hash_password(password), role),
+    )
+
+
+async def disable_auditor(owner: AsyncConn, auditor_id: str) -> bool:
+    cur = await owner.execute(
+        "UPDATE auditors SET disabled = true WHERE auditor_id = %s", (auditor_id,))
+    return cur.rowcount == 1

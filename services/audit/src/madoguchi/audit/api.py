@@ -1,0 +1,149 @@
+"""The auditor HTTP API. Every request is authenticated (HTTP Basic, argon2id) and every
+query, and every refused login, is appended to the trail *before* the answer is returned: if
+the record cannot be written the query is not answered (fail closed)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+
+from madoguchi.audit import queries
+from madoguchi.audit.accounts import ACCOUNT_ID, Auditor, authenticate
+from madoguchi.audit.checkpoints import export_document, public_bytes
+from madoguchi.audit.db import AsyncConn, connect_app
+from madoguchi.audit.ledger import consistency, inclusion
+from madoguchi.audit.service import AuditService
+from madoguchi.audit.verify import load_checkpoints, verify_chain
+from madoguchi.shared.contracts import AuditActor, AuditEvent
+from madoguchi.shared.merkle import ProofError
+
+_basic = HTTPBasic(auto_error=False, realm="madoguchi-audit")
+Token = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+
+
+def _service(request: Request) -> AuditService:
+    service: AuditService = request.app.state.audit
+    return service
+
+
+async def _connection(request: Request) -> AsyncIterator[AsyncConn]:
+    async with await connect_app(_service(request).dsn) as conn:
+        yield conn
+
+
+Conn = Annotated[AsyncConn, Depends(_connection)]
+
+
+async def _record(service: AuditService, auditor_id: str | None, action: str, outcome: str,
+                  attributes: dict[str, Any]) -> None:
+    await service.writer.append([AuditEvent(
+        kind="query" if outcome == "success" else "auth", action=action,
+        outcome=outcome,
+        actor=AuditActor(service="audit", auditor_id=auditor_id),
+        attributes={k: v for k, v in attributes.items() if v is not None},
+    )])
+
+
+async def _auditor(request: Request, conn: Conn,
+                   credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
+                   ) -> Auditor:
+    service = _service(request)
+    challenge = {"WWW-Authenticate": 'Basic realm="madoguchi-audit"'}
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "credentials required",
+                            headers=challenge)
+    account = await authenticate(conn, credentials.username, credentials.password)
+    named = credentials.username if ACCOUNT_ID.match(credentials.username) else None
+    if account is None:
+        await _record(service, named, "auditor.login_failed", "denied", {})
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid credentials",
+                            headers=challenge)
+    if account.disabled:
+        await _record(service, named, "auditor.disabled", "denied", {})
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "account disabled")
+    return account
+
+
+Who = Annotated[Auditor, Depends(_auditor)]
+
+
+def create_app(service: AuditService) -> FastAPI:
+    app = FastAPI(title="Madoguchi audit", version="1", docs_url=None, redoc_url=None)
+    app.state.audit = service
+
+    async def record(auditor_id: str | None, action: str, outcome: str,
+                     attributes: dict[str, Any]) -> None:
+        await _record(service, auditor_id, action, outcome, attributes)
+
+    @app.get("/v1/audit/events")
+    async def events(
+        who: Who, conn: Conn, since: datetime | None = None, until: datetime | None = None,
+        session_id: Token = None, device_id: Token = None, staff_id: Token = None,
+        kind: Annotated[str | None, Query(pattern=r"^[a-z][a-z_]{0,31}$")] = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        cursor: Annotated[int, Query(ge=0, description="next_cursor of the previous page")] = 0,
+    ) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.events.list", "success", {
+            "session_id": session_id, "device_id": device_id, "staff_id": staff_id,
+            "kind": kind, "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None, "limit": limit})
+        rows = await queries.events(conn, queries.EventFilter(
+            since=since, until=until, session_id=session_id, device_id=device_id,
+            staff_id=staff_id, kind=kind), after_seq=cursor, limit=limit)
+        return {"events": rows,
+                "next_cursor": rows[-1]["seq"] if len(rows) == limit else None}
+
+    @app.get("/v1/audit/verify")
+    async def verify(who: Who, conn: Conn) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.verify", "success", {})
+        trusted = ({public_bytes(service.signing_key.public_key())}
+                   if service.signing_key else None)
+        report = await verify_chain(conn, trusted_keys=trusted)
+        return report.to_json() | {"root_hash": report.root.hex(), "key_pinned": bool(trusted)}
+
+    @app.get("/v1/audit/erasures")
+    async def erasures(who: Who, conn: Conn, since: datetime | None = None,
+                       until: datetime | None = None,
+                       session_id: Token = None) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.erasures.list", "success",
+                     {"session_id": session_id})
+        return {"erasures": await queries.erasures(conn, since, until, session_id)}
+
+    @app.get("/v1/audit/reports/usage")
+    async def usage(who: Who, conn: Conn, since: datetime | None = None,
+                    until: datetime | None = None) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.reports.usage", "success", {})
+        return await queries.usage(conn, since, until)
+
+    @app.get("/v1/audit/checkpoints")
+    async def checkpoints(who: Who, conn: Conn) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.checkpoints.export", "success", {})
+        return export_document(await load_checkpoints(conn))
+
+    @app.get("/v1/audit/proofs/inclusion")
+    async def inclusion_proof(who: Who, conn: Conn, seq: Annotated[int, Query(ge=1)],
+                              tree_size: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.proofs.inclusion", "success",
+                     {"seq": seq, "tree_size": tree_size})
+        try:
+            proof = await inclusion(conn, seq, tree_size)
+        except ProofError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        return {"seq": seq, "tree_size": tree_size, "proof": [p.hex() for p in proof]}
+
+    @app.get("/v1/audit/proofs/consistency")
+    async def consistency_proof(who: Who, conn: Conn, first: Annotated[int, Query(ge=0)],
+                                second: Annotated[int, Query(ge=1)]) -> dict[str, Any]:
+        await record(who.auditor_id, "audit.proofs.consistency", "success",
+                     {"first": first, "second": second})
+        try:
+            proof = await consistency(conn, first, second)
+        except ProofError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        return {"first": first, "second": second, "proof": [p.hex() for p in proof]}
+
+    return app

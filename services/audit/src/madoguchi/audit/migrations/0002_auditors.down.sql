@@ -1,0 +1,2 @@
+REVOKE ALL ON auditors FROM madoguchi_audit_app;
+DROP TABLE auditors;

@@ -1,0 +1,129 @@
+"""Read queries behind the auditor API (parameterised SQL only)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from psycopg import sql
+
+from madoguchi.audit.chain import timestamp
+from madoguchi.audit.db import AsyncConn
+from madoguchi.audit.ledger import leaf_hashes
+from madoguchi.audit.verify import load_checkpoints
+from madoguchi.shared import merkle
+
+_EVENT_COLUMNS = ("seq", "event_id", "event_type", "subject", "occurred_at", "recorded_at",
+                  "kind", "action", "outcome", "service", "session_id", "device_id",
+                  "staff_id", "auditor_id", "payload", "row_hash")
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    session_id: str | None = None
+    device_id: str | None = None
+    staff_id: str | None = None
+    kind: str | None = None
+
+    def where(self) -> tuple[list[sql.Composable], list[Any]]:
+        clauses: list[sql.Composable] = []
+        params: list[Any] = []
+        if self.since is not None:
+            clauses.append(sql.SQL("occurred_at >= %s"))
+            params.append(self.since)
+        if self.until is not None:
+            clauses.append(sql.SQL("occurred_at < %s"))
+            params.append(self.until)
+        for column in ("session_id", "device_id", "staff_id", "kind"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
+                params.append(value)
+        return clauses, params
+
+
+def _event_json(record: tuple[Any, ...]) -> dict[str, Any]:
+    row = dict(zip(_EVENT_COLUMNS, record, strict=True))
+    row["occurred_at"] = timestamp(row["occurred_at"])
+    row["recorded_at"] = timestamp(row["recorded_at"])
+    row["payload"] = json.loads(row["payload"])
+    row["row_hash"] = bytes(row["row_hash"]).hex()
+    return row
+
+
+async def events(conn: AsyncConn, filters: EventFilter, *, after_seq: int,
+                 limit: int) -> list[dict[str, Any]]:
+    clauses, params = filters.where()
+    clauses.append(sql.SQL("seq > %s"))
+    params.append(after_seq)
+    query = sql.SQL("SELECT {} FROM audit_events WHERE {} ORDER BY seq LIMIT %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, _EVENT_COLUMNS)),
+        sql.SQL(" AND ").join(clauses))
+    cur = await conn.execute(query, [*params, limit])
+    return [_event_json(r) for r in await cur.fetchall()]
+
+
+async def erasures(conn: AsyncConn, since: datetime | None, until: datetime | None,
+                   session_id: str | None) -> list[dict[str, Any]]:
+    """Erasure certificates (消去報告書) with the signed checkpoint that covers each one and
+    the inclusion proof of the certificate's row in that checkpoint."""
+    rows = await events(conn, EventFilter(since=since, until=until, session_id=session_id,
+                                          kind="erasure"), after_seq=0, limit=10_000)
+    checkpoints = await load_checkpoints(conn)
+    leaves: list[bytes] = []
+    if rows and checkpoints:
+        leaves = await leaf_hashes(conn, checkpoints[-1].tree_size)
+    result = []
+    for row in rows:
+        covering = next((c for c in checkpoints if c.tree_size >= row["seq"]), None)
+        entry: dict[str, Any] = {"certificate": row, "checkpoint": None, "inclusion_proof": None}
+        if covering is not None:
+            entry["checkpoint"] = covering.to_json()
+            entry["inclusion_proof"] = [p.hex() for p in merkle.inclusion_proof(
+                row["seq"] - 1, leaves[: covering.tree_size])]
+        result.append(entry)
+    return result
+
+
+_USAGE_QUERIES: dict[str, str] = {
+    "utterances_per_day": "SELECT to_char(occurred_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') "
+    "AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} GROUP BY 1 ORDER BY 1",
+    "utterances_per_language": "SELECT coalesce(payload::jsonb #>> '{{attributes,language}}', "
+    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "utterances_per_counter": "SELECT coalesce(payload::jsonb #>> '{{attributes,counter_id}}', "
+    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "utterances_per_device": "SELECT coalesce(device_id, 'unknown') AS key, count(*) "
+    "FROM audit_events WHERE kind = 'utterance' AND {w} GROUP BY 1 ORDER BY 1",
+    "failures": "SELECT service || ':' || action AS key, count(*) FROM audit_events "
+    "WHERE outcome = 'failure' AND {w} GROUP BY 1 ORDER BY 1",
+}
+_LATENCY = (
+    "SELECT service, count(*), "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY (payload::jsonb #>> '{{attributes,latency_ms}}')"
+    "::float8), "
+    "percentile_cont(0.95) WITHIN GROUP (ORDER BY (payload::jsonb #>> '{{attributes,latency_ms}}')"
+    "::float8) FROM audit_events WHERE jsonb_typeof(payload::jsonb #> '{{attributes,latency_ms}}')"
+    " = 'number' AND {w} GROUP BY service ORDER BY service"
+)
+
+
+async def usage(conn: AsyncConn, since: datetime | None,
+                until: datetime | None) -> dict[str, Any]:
+    clauses, params = EventFilter(since=since, until=until).where()
+    where = sql.SQL(" AND ").join([*clauses, sql.SQL("TRUE")])
+    report: dict[str, Any] = {"since": since.isoformat() if since else None,
+                              "until": until.isoformat() if until else None}
+    for name, template in _USAGE_QUERIES.items():
+        cur = await conn.execute(sql.SQL(template).format(w=where), params)
+        report[name] = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+    cur = await conn.execute(sql.SQL(_LATENCY).format(w=where), params)
+    report["latency_ms_per_stage"] = {
+        str(r[0]): {"count": int(r[1]), "median": float(r[2]), "p95": float(r[3])}
+        for r in await cur.fetchall()}
+    return report

@@ -1,0 +1,73 @@
+"""The audit service's moving parts: the AUDIT-stream handler, the writer, periodic checkpoints."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from madoguchi.audit.chain import StoredEvent
+from madoguchi.audit.checkpoints import load_signing_key
+from madoguchi.audit.db import AsyncConn, connect_app
+from madoguchi.audit.ledger import ChainBroken, create_checkpoint
+from madoguchi.audit.migrate import upgrade
+from madoguchi.audit.settings import AuditSettings
+from madoguchi.audit.store import AuditWriter
+from madoguchi.shared.messaging import Delivery
+
+log = logging.getLogger(__name__)
+
+
+class AuditService:
+    def __init__(self, settings: AuditSettings) -> None:
+        if settings.database.dsn is None:
+            raise ValueError("MADOGUCHI_AUDIT_DATABASE__DSN is not set")
+        self.settings = settings
+        self.dsn = settings.database.dsn.get_secret_value()
+        self.signing_key: Ed25519PrivateKey | None = (
+            load_signing_key(settings.signing_key_file) if settings.signing_key_file else None
+        )
+        self._conn: AsyncConn | None = None
+        self._writer: AuditWriter | None = None
+
+    async def open(self) -> None:
+        applied = await asyncio.to_thread(upgrade, self.dsn)
+        if applied:
+            log.info("migrations applied", extra={"count": len(applied)})
+        self._conn = await connect_app(self.dsn)
+        self._writer = AuditWriter(self._conn)
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            await self._conn.close()
+
+    @property
+    def writer(self) -> AuditWriter:
+        assert self._writer is not None, "service not opened"
+        return self._writer
+
+    def database_ready(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    async def handle(self, delivery: Delivery[StoredEvent]) -> None:
+        """Store the event; returning lets the consumer ack, i.e. only after commit."""
+        seqs = await self.writer.append([delivery.event])
+        if seqs[0] is None:
+            log.info("duplicate audit event ignored", extra={"event_id": delivery.event.event_id})
+
+    async def checkpoint_loop(self) -> None:
+        """Sign a checkpoint every interval when rows were added."""
+        if self.signing_key is None:
+            log.warning("no signing key configured: periodic checkpoints are off")
+            return
+        while True:
+            await asyncio.sleep(self.settings.checkpoint_interval_s)
+            try:
+                async with await connect_app(self.dsn) as conn:
+                    await create_checkpoint(conn, self.signing_key)
+            except ChainBroken as exc:
+                log.error("audit chain broken: refusing to sign a checkpoint",
+                          extra={"seq": exc.report.first_bad_seq})
+            except Exception as exc:  # keep the loop alive across database hiccups
+                log.warning("checkpoint failed", extra={"error": type(exc).__name__})

@@ -1,0 +1,217 @@
+"""The audit trail on a real PostgreSQL: migrations, append-only rules, tamper detection."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import psycopg
+import pytest
+import pytest_asyncio
+
+from madoguchi.audit import migrate
+from madoguchi.audit.chain import Row
+from madoguchi.audit.checkpoints import (
+    Checkpoint,
+    export_document,
+    generate_signing_key,
+    import_document,
+    public_bytes,
+)
+from madoguchi.audit.db import AsyncConn, connect_app, create_app_login
+from madoguchi.audit.ledger import consistency, create_checkpoint, inclusion, leaf_hashes
+from madoguchi.audit.store import AuditWriter
+from madoguchi.audit.verify import _SELECT_ROWS, _row, load_checkpoints, verify_chain
+from madoguchi.shared import merkle
+from madoguchi.shared.contracts import AuditActor, AuditEvent, RedactedContent
+
+
+def event(n: int, kind: str = "session") -> AuditEvent:
+    return AuditEvent(kind=kind, action="opened", outcome="success", session_id=f"s{n}",
+                      actor=AuditActor(service="ingest", device_id="d1", staff_id="st1"),
+                      attributes={"n": n, "ratio": 0.1 * n, "flag": True, "none": None})
+
+
+@pytest_asyncio.fixture
+async def trail(postgres_dsn: str) -> AsyncIterator[tuple[str, AsyncConn, AuditWriter]]:
+    migrate.upgrade(postgres_dsn)
+    conn = await connect_app(postgres_dsn)
+    try:
+        yield postgres_dsn, conn, AuditWriter(conn)
+    finally:
+        await conn.close()
+
+
+def test_migrations_up_and_down(postgres_dsn: str) -> None:
+    assert migrate.upgrade(postgres_dsn) == [1, 2]
+    assert migrate.upgrade(postgres_dsn) == []
+    tables = "SELECT count(*) FROM pg_tables WHERE tablename IN " \
+             "('audit_events', 'audit_checkpoints', 'auditors')"
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(tables).fetchone() == (3,)
+    assert migrate.downgrade(postgres_dsn, 1) == [2]
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(tables).fetchone() == (2,)
+    assert migrate.downgrade(postgres_dsn) == [1]
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(tables).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
+    assert migrate.upgrade(postgres_dsn) == [1, 2]
+
+
+async def test_append_is_exactly_once_and_chained(
+    trail: tuple[str, AsyncConn, AuditWriter],
+) -> None:
+    _, conn, writer = trail
+    first = event(1)
+    content = RedactedContent(session_id="s1", utterance_id="u1", source_event="transcribed",
+                              fields={"text": "[PERSON]です"}, entities={"PERSON": 1},
+                              detector_version="t1")
+    assert await writer.append([first, content]) == [1, 2]
+    assert await writer.append([first]) == [None]  # redelivery: no second row
+    assert await writer.append([event(2), first, event(3)]) == [3, None, 4]
+    report = await verify_chain(conn)
+    assert report.ok and report.rows == 4
+    cur = await conn.execute("SELECT seq, prev_hash, row_hash FROM audit_events ORDER BY seq")
+    rows = await cur.fetchall()
+    assert bytes(rows[0][1]) == bytes(32)
+    assert all(bytes(rows[i][1]) == bytes(rows[i - 1][2]) for i in range(1, 4))
+
+
+async def test_app_role_cannot_change_or_remove_rows(
+    trail: tuple[str, AsyncConn, AuditWriter], postgres_server: object,
+) -> None:
+    dsn, _, writer = trail
+    await writer.append([event(1)])
+    login, password = f"app_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    await create_app_login(dsn, login, password)
+    app_dsn = dsn.replace("postgres:postgres@", f"{login}:{password}@", 1)
+    with psycopg.connect(app_dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_events").fetchone() == (1,)
+        for statement in ("UPDATE audit_events SET outcome = 'failure'",
+                          "DELETE FROM audit_events", "TRUNCATE audit_events",
+                          "DELETE FROM audit_checkpoints",
+                          "UPDATE auditors SET role = 'admin'",
+                          "ALTER TABLE audit_events DISABLE TRIGGER ALL"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+
+
+async def test_triggers_refuse_even_the_superuser(
+    trail: tuple[str, AsyncConn, AuditWriter],
+) -> None:
+    dsn, _, writer = trail
+    await writer.append([event(1)])
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for statement in ("UPDATE audit_events SET outcome = 'failure'",
+                          "DELETE FROM audit_events", "TRUNCATE audit_events"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+                conn.execute(statement)
+
+
+def _as_superuser(dsn: str, *statements: str) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")  # skips the triggers
+        for statement in statements:
+            conn.execute(statement)
+
+
+def _rehash_from(dsn: str, start: int) -> None:
+    """The strongest attacker without the key: edit and recompute every later hash."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("SET session_replication_role = replica")
+        records = conn.execute(_SELECT_ROWS).fetchall()
+        prev = bytes(records[start - 2][-1]) if start > 1 else bytes(32)
+        for record in records[start - 1:]:
+            row = _row(record)
+            fixed = Row(**{**row.__dict__, "prev_hash": prev})
+            prev = fixed.compute_hash()
+            conn.execute("UPDATE audit_events SET prev_hash = %s, row_hash = %s WHERE seq = %s",
+                         (fixed.prev_hash, prev, row.seq))
+
+
+TAMPERING = {
+    "alter": (["UPDATE audit_events SET outcome = 'failure' WHERE seq = 4"], 4),
+    "alter_payload": (["UPDATE audit_events SET payload = replace(payload, 's7', 's70') "
+                       "WHERE seq = 7"], 7),
+    "delete": (["DELETE FROM audit_events WHERE seq = 6"], 6),
+    "delete_tail": (["DELETE FROM audit_events WHERE seq >= 9"], 9),
+    "reorder": (["UPDATE audit_events SET seq = 1000 WHERE seq = 3",
+                 "UPDATE audit_events SET seq = 3 WHERE seq = 5",
+                 "UPDATE audit_events SET seq = 5 WHERE seq = 1000"], 3),
+}
+
+
+@pytest.mark.parametrize("case", [*TAMPERING, "disable_triggers", "rehash"])
+async def test_verify_names_the_first_tampered_row(
+    case: str, trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+) -> None:
+    dsn, conn, writer = trail
+    key = generate_signing_key(tmp_path / "signing.pem")
+    await writer.append([event(n) for n in range(1, 4)])
+    assert (await create_checkpoint(conn, key)) is not None  # size 3
+    await writer.append([event(n) for n in range(4, 11)])
+    last = await create_checkpoint(conn, key)
+    assert last is not None and last.tree_size == 10
+    assert (await verify_chain(conn)).ok
+    if case in TAMPERING:
+        statements, first_bad = TAMPERING[case]
+        _as_superuser(dsn, *statements)
+    elif case == "disable_triggers":
+        with psycopg.connect(dsn, autocommit=True) as su:
+            su.execute("ALTER TABLE audit_events DISABLE TRIGGER ALL")
+            su.execute("UPDATE audit_events SET device_id = 'd9' WHERE seq = 5")
+            su.execute("ALTER TABLE audit_events ENABLE TRIGGER ALL")
+        first_bad = 5
+    else:
+        _as_superuser(dsn, "UPDATE audit_events SET outcome = 'denied' WHERE seq = 8")
+        _rehash_from(dsn, 8)
+        first_bad = 4  # the chain is intact again; only the size-10 checkpoint fails
+    report = await verify_chain(conn, trusted_keys={public_bytes(key.public_key())})
+    assert not report.ok
+    assert report.first_bad_seq == first_bad, report.findings
+
+
+async def test_exported_checkpoints_catch_a_wiped_table(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+) -> None:
+    dsn, conn, writer = trail
+    key = generate_signing_key(tmp_path / "signing.pem")
+    other = generate_signing_key(tmp_path / "other.pem")
+    await writer.append([event(n) for n in range(1, 6)])
+    await create_checkpoint(conn, key)
+    exported = import_document(export_document(await load_checkpoints(conn)))
+    trusted = {public_bytes(key.public_key())}
+    assert (await verify_chain(conn, external=exported, trusted_keys=trusted)).ok
+    # A forged checkpoint by another key is refused when keys are pinned.
+    forged = await create_checkpoint(conn, other)
+    assert forged is None  # nothing new: size 5 already signed
+    _as_superuser(dsn, "DELETE FROM audit_checkpoints", "DELETE FROM audit_events WHERE seq > 2")
+    report = await verify_chain(conn, external=exported, trusted_keys=trusted)
+    assert report.first_bad_seq == 3
+    alien = Checkpoint(**{**exported[0].__dict__, "public_key": public_bytes(other.public_key())})
+    report = await verify_chain(conn, external=[alien], trusted_keys=trusted)
+    assert not report.ok
+
+
+async def test_inclusion_and_consistency_proofs_from_the_store(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+) -> None:
+    _, conn, writer = trail
+    key = generate_signing_key(tmp_path / "k.pem")
+    await writer.append([event(n) for n in range(1, 6)])
+    small = await create_checkpoint(conn, key)
+    await writer.append([event(n) for n in range(6, 14)])
+    big = await create_checkpoint(conn, key)
+    assert small is not None and big is not None
+    leaves = await leaf_hashes(conn, big.tree_size)
+    for seq in (1, 5, 13):
+        proof = await inclusion(conn, seq, big.tree_size)
+        assert merkle.verify_inclusion(seq - 1, 13, leaves[seq - 1], proof, big.root_hash)
+        assert not merkle.verify_inclusion(seq % 13, 13, leaves[seq - 1], proof, big.root_hash)
+    proof = await consistency(conn, small.tree_size, big.tree_size)
+    assert merkle.verify_consistency(5, 13, small.root_hash, big.root_hash, proof)
+    assert not merkle.verify_consistency(5, 13, big.root_hash, big.root_hash, proof)
+    with pytest.raises(merkle.ProofError):
+        await inclusion(conn, 1, 99)
