@@ -1,9 +1,68 @@
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr
+
+from madoguchi.shared.audio_probe import AudioLimits
 from madoguchi.shared.settings import ServiceSettings, settings_config
+
+DEFAULT_LANGUAGES = [
+    "ja", "en", "zh-Hans", "zh-Hant", "ko", "vi", "ne", "pt-BR", "es", "tl", "id", "th", "my",
+    "fr", "de", "ru", "uk",
+]
+
+
+class AudioSettings(BaseModel):
+    max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, le=100 * 1024 * 1024)
+    max_duration_s: float = Field(default=60.0, gt=0, le=600)
+    max_channels: int = Field(default=2, ge=1, le=8)
+    probe_workers: int = Field(default=2, ge=1, le=32)
+    probe_timeout_s: float = Field(default=10.0, gt=0)
+    probe_memory_mib: int = Field(default=1024, ge=256)
+
+    def limits(self) -> AudioLimits:
+        return AudioLimits(
+            max_bytes=self.max_bytes, max_duration_s=self.max_duration_s,
+            max_channels=self.max_channels, timeout_s=self.probe_timeout_s,
+            worker_memory_bytes=self.probe_memory_mib * 1024 * 1024,
+        )
+
+
+class AuthSettings(BaseModel):
+    token_secret: SecretStr | None = Field(
+        default=None, description="HMAC key for staff session tokens (32+ random bytes)."
+    )
+    token_ttl_s: int = Field(default=8 * 3600, ge=60, description="One counter shift.")
+    max_failures: int = Field(default=5, ge=1, description="Failed logins before lock-out.")
+    lockout_s: int = Field(default=300, ge=1)
+
+
+class LimitSettings(BaseModel):
+    requests_per_minute: int = Field(default=240, ge=1, description="Per device, per replica.")
+    burst: int = Field(default=60, ge=1)
+    max_json_bytes: int = Field(default=64 * 1024, ge=1024)
 
 
 class IngestSettings(ServiceSettings):
-    """Environment: `MADOGUCHI_INGEST_NATS__URL`, `MADOGUCHI_INGEST_HTTP__PORT`, ..."""
+    """Environment: `MADOGUCHI_INGEST_NATS__URL`, `MADOGUCHI_INGEST_AUTH__TOKEN_SECRET`, ..."""
 
     model_config = settings_config("ingest")
+
+    auth: AuthSettings = AuthSettings()
+    audio: AudioSettings = AudioSettings()
+    limits: LimitSettings = LimitSettings()
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty: no CORS at all."
+    )
+    languages: list[str] = Field(default_factory=lambda: list(DEFAULT_LANGUAGES))
+    phrases_file: Path | None = Field(
+        default=None,
+        description="Phrasebook JSON (madoguchi.shared.phrases format); default: the shipped one.",
+    )
+    session_idle_timeout_s: int = Field(default=900, ge=10)
+    sweep_interval_s: float = Field(default=30.0, gt=0)
+    sse_heartbeat_s: float = Field(default=15.0, gt=0)
+
+    def secrets(self) -> dict[str, SecretStr | None]:
+        return super().secrets() | {"auth.token_secret": self.auth.token_secret}

@@ -1,0 +1,127 @@
+"""Request and response bodies of the tablet API (the OpenAPI contract, `openapi.json`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from madoguchi.ingest.sessions import ErasureReceipt
+from madoguchi.shared.contracts import Speaker
+from madoguchi.shared.contracts.envelope import LanguageTag, Token
+
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginRequest(Strict):
+    device_id: Token
+    device_secret: Secret
+    staff_id: Token
+    password: Secret
+
+
+class LoginResponse(Strict):
+    token: str
+    token_type: str = "Bearer"
+    expires_at: int = Field(description="Unix time")
+    device_id: str
+    staff_id: str
+
+
+class OpenSessionRequest(Strict):
+    counter_id: Token
+    staff_language: LanguageTag = "ja"
+    visitor_language: LanguageTag | None = Field(
+        default=None, description="Omit (or null) to detect the visitor's language from speech."
+    )
+
+
+class SessionResponse(Strict):
+    session_id: str
+    counter_id: str
+    device_id: str
+    staff_id: str
+    staff_language: str
+    visitor_language: str | None
+    status: str
+
+
+class AudioSummary(Strict):
+    key: str
+    sha256: str
+    format: str
+    codec: str
+    sample_rate: int
+    channels: int
+    duration_ms: int
+    size_bytes: int
+
+
+class UtteranceAccepted(Strict):
+    utterance_id: str
+    audio: AudioSummary
+    duplicate: bool = Field(description="True when this Idempotency-Key was seen before.")
+
+
+class TextRequest(Strict):
+    speaker: Speaker
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)] | None = None
+    phrase_id: Token | None = None
+    language: LanguageTag | None = Field(
+        default=None, description="Defaults to the speaker's session language."
+    )
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TextRequest:
+        if (self.text is None) == (self.phrase_id is None):
+            raise ValueError("give exactly one of text or phrase_id")
+        return self
+
+
+class TextAccepted(Strict):
+    utterance_id: str
+    duplicate: bool
+
+
+class Language(Strict):
+    tag: str
+
+
+class LanguagesResponse(Strict):
+    languages: list[Language]
+
+
+class PhraseCategoryView(Strict):
+    id: str
+    names: dict[str, str]
+
+
+class PhraseView(Strict):
+    phrase_id: str
+    category: str
+    review_status: str = Field(description="reviewed, or machine-draft (show it as such)")
+    texts: dict[str, str] = Field(description="Language tag -> text")
+
+
+class PhrasesResponse(Strict):
+    version: int
+    languages: list[str]
+    categories: list[PhraseCategoryView]
+    phrases: list[PhraseView]
+
+
+class ErrorDetail(Strict):
+    code: str
+    reason: str
+
+
+__all__ = [
+    "AudioSummary", "ErasureReceipt", "ErrorDetail", "LanguagesResponse", "LoginRequest",
+    "LoginResponse", "OpenSessionRequest", "PhraseCategoryView", "PhraseView",
+    "PhrasesResponse", "SessionResponse", "TextAccepted",
+    "TextRequest", "UtteranceAccepted",
+]

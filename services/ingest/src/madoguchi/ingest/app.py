@@ -1,0 +1,311 @@
+"""The tablet API (FastAPI). Handlers stay thin: auth, session lookup, then one module each."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, StreamingResponse
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+
+from madoguchi.ingest import api
+from madoguchi.ingest.auth import Principal, authenticate, context_of, login
+from madoguchi.ingest.context import IngestContext
+from madoguchi.ingest.erasure import audio_prefix, close_session
+from madoguchi.ingest.live import parse_last_event_id, session_events
+from madoguchi.ingest.phrases import phrases_view
+from madoguchi.ingest.sessions import SessionConflict, SessionState, new_session_id
+from madoguchi.ingest.settings import IngestSettings
+from madoguchi.shared.audio_probe import AudioRejected
+from madoguchi.shared.contracts import (
+    AudioReference,
+    SessionOpened,
+    Speaker,
+    TextSubmitted,
+    UtteranceReceived,
+)
+from madoguchi.shared.contracts.envelope import TOKEN_PATTERN
+from madoguchi.shared.http_tracing import RequestSpans
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.streams import AUDIO_BUCKET
+from madoguchi.shared.telemetry import stage_instruments
+from madoguchi.shared.utterance_timing import utterance_received
+
+WEBAPP_DIR = Path(__file__).parent / "webapp"
+Auth = Annotated[Principal, Depends(authenticate)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=64)]
+# 422 is both FastAPI's validation error (a list) and an audio rejection ({code, reason}).
+UNPROCESSABLE: dict[str, Any] = {
+    "description": "invalid parameters, or the audio was rejected (detail.code says why)",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["detail"], "properties": {"detail": {"anyOf": [
+            {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+            {"type": "object", "required": ["code", "reason"],
+             "properties": {"code": {"type": "string"}, "reason": {"type": "string"}}},
+        ]}}}}},
+}
+UNSUPPORTED = {"not_audio", "container_not_allowed", "codec_not_allowed", "not_audio_only"}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "not signed in / revoked"}, 404: {"description": "no such session"},
+    429: {"description": "rate limited"},
+}
+
+
+def create_app(settings: IngestSettings) -> FastAPI:
+    from madoguchi.ingest.guards import APP_PATH, BodyLimit, SecurityHeaders
+
+    app = FastAPI(title="Madoguchi ingest", version="1.0.0",
+                  description="The counter tablets' API. Every call but sign-in needs a Bearer "
+                              "token from POST /v1/auth/login.")
+    app.add_middleware(BodyLimit, json_bytes=settings.limits.max_json_bytes,
+                       audio_bytes=settings.audio.max_bytes)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_credentials=False,
+                           allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
+                                          "Last-Event-ID"])
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestSpans)  # outermost: the utterance's trace starts here
+    _routes(app)
+    # The counter-tablet app (static files, no CDN): docs/tablet-app.md.
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(APP_PATH, StaticFiles(directory=WEBAPP_DIR, html=True), name="tablet-app")
+    return app
+
+
+def _session_view(state: SessionState) -> api.SessionResponse:
+    return api.SessionResponse(**state.model_dump(include=set(api.SessionResponse.model_fields)))
+
+
+async def _own_session(ctx: IngestContext, session_id: str, who: Principal,
+                       *, must_be_open: bool = True) -> tuple[SessionState, int]:
+    if not re.fullmatch(TOKEN_PATTERN, session_id):
+        raise HTTPException(404, "no such session")
+    found = await ctx.sessions.get(session_id)
+    # Another device's session is reported as missing: existence is not disclosed.
+    if found is None or found[0].device_id != who.device_id:
+        raise HTTPException(404, "no such session")
+    if must_be_open and found[0].status != "open":
+        raise HTTPException(409, "session is closed")
+    return found
+
+
+def _idempotency(key: str | None, *, required: bool) -> str | None:
+    if key is None:
+        if required:
+            raise HTTPException(400, "Idempotency-Key header is required")
+        return None
+    if not re.fullmatch(TOKEN_PATTERN, key):
+        raise HTTPException(400, "Idempotency-Key must match [A-Za-z0-9_-]{1,64}")
+    return key
+
+
+def _utterance_id(session_id: str, key: str | None) -> str:
+    import uuid
+
+    if key is None:
+        return uuid.uuid4().hex[:24]
+    # 24 hex digits (96 bits) keep `<session>-<utterance>` within a 64-character object key.
+    # Deterministic: a retry maps to the same id and the same Nats-Msg-Id (JetStream dedupe).
+    return hashlib.sha256(f"{session_id}/{key}".encode()).hexdigest()[:24]
+
+
+async def _remembered(ctx: IngestContext, idem_key: str) -> dict[str, object] | None:
+    try:
+        entry = await ctx.idempotency.get(idem_key)
+    except KeyNotFoundError:
+        return None
+    return json.loads(entry.value) if entry.value else None
+
+
+async def _remember(ctx: IngestContext, idem_key: str, record: dict[str, object]) -> None:
+    # A concurrent retry may have stored the same record first: fine.
+    with contextlib.suppress(KeyWrongLastSequenceError):
+        await ctx.idempotency.create(idem_key, json.dumps(record).encode())
+
+
+async def _read_capped(request: Request, cap: int) -> bytes:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise HTTPException(413, {"code": "too_large",
+                                      "reason": f"audio is larger than {cap} bytes"})
+    return bytes(body)
+
+
+def _routes(app: FastAPI) -> None:
+    @app.post("/v1/auth/login", response_model=api.LoginResponse,
+              responses={401: {"description": "refused"},
+                         423: {"description": "locked out"}})
+    async def sign_in(body: api.LoginRequest, request: Request) -> api.LoginResponse:
+        ctx = context_of(request)
+        token, expires = await login(ctx, body.device_id, body.device_secret, body.staff_id,
+                                     body.password)
+        return api.LoginResponse(token=token, expires_at=expires, device_id=body.device_id,
+                                 staff_id=body.staff_id)
+
+    @app.post("/v1/sessions", status_code=201, response_model=api.SessionResponse,
+              responses={**ERRORS, 400: {"description": "language not supported"}})
+    async def open_session(body: api.OpenSessionRequest, request: Request,
+                           who: Auth) -> api.SessionResponse:
+        ctx = context_of(request)
+        for tag in (body.staff_language, body.visitor_language):
+            if tag is not None and tag not in ctx.settings.languages:
+                raise HTTPException(400, "language not supported: see GET /v1/languages")
+        state = SessionState(
+            session_id=new_session_id(), counter_id=body.counter_id, device_id=who.device_id,
+            staff_id=who.staff_id, staff_language=body.staff_language,
+            visitor_language=body.visitor_language,
+        )
+        await ctx.sessions.create(state)
+        await publish_event(ctx.js, SessionOpened(
+            session_id=state.session_id, counter_id=state.counter_id,
+            device_id=state.device_id, staff_id=state.staff_id,
+            staff_language=state.staff_language, visitor_language=state.visitor_language))
+        await ctx.audit("session", "opened", "success", device_id=who.device_id,
+                        staff_id=who.staff_id, session_id=state.session_id,
+                        counter_id=state.counter_id, staff_language=state.staff_language,
+                        visitor_language=state.visitor_language or "auto")
+        return _session_view(state)
+
+    @app.post("/v1/sessions/{session_id}/utterances", status_code=202,
+              response_model=api.UtteranceAccepted,
+              responses={**ERRORS, 409: {"description": "closed, or key reused"},
+                         413: {"description": "too large"}, 415: {"description": "not audio"},
+                         422: UNPROCESSABLE},
+              openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/octet-stream": {"schema": {"type": "string",
+                                                          "format": "binary"}}}}})
+    async def upload_utterance(
+        session_id: str, request: Request, who: Auth,
+        speaker: Annotated[Speaker, Query()],
+        idempotency_key: IdempotencyKey = None,
+    ) -> api.UtteranceAccepted:
+        ctx = context_of(request)
+        key = _idempotency(idempotency_key, required=True)
+        state, revision = await _own_session(ctx, session_id, who)
+        data = await _read_capped(request, ctx.settings.audio.max_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        idem_key = f"{session_id}.{key}"
+        seen = await _remembered(ctx, idem_key)
+        if seen is not None:
+            if seen.get("sha256") != digest:
+                raise HTTPException(409, "Idempotency-Key was used for different audio")
+            previous = api.UtteranceAccepted.model_validate(seen["response"])
+            return previous.model_copy(update={"duplicate": True})
+        try:
+            info = await ctx.prober.probe(data)
+        except AudioRejected as exc:
+            stage_instruments().uploads_rejected.add(1, {"reason_code": exc.code})
+            await ctx.audit("utterance", "rejected", "denied", device_id=who.device_id,
+                            staff_id=who.staff_id, session_id=session_id,
+                            reason_code=exc.code, size_bytes=len(data))
+            status = 413 if exc.code == "too_large" else 415 if exc.code in UNSUPPORTED else 422
+            raise HTTPException(status, {"code": exc.code, "reason": exc.reason}) from None
+        utterance_id = _utterance_id(session_id, key)
+        object_key = f"{audio_prefix(session_id)}{utterance_id}"
+        audio = AudioReference(
+            bucket=AUDIO_BUCKET, key=object_key, sha256=digest, format=info.format,
+            codec=info.codec, sample_rate=info.sample_rate, channels=info.channels,
+            duration_ms=info.duration_ms, size_bytes=len(data))
+        await ctx.audio.put(object_key, data)
+        language = state.staff_language if speaker == Speaker.STAFF else state.visitor_language
+        with utterance_received(state.counter_id):  # for the end-to-end latency
+            await publish_event(ctx.js, UtteranceReceived(
+                event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
+                speaker=speaker, audio=audio, language_hints=[language] if language else [],
+                target_language=(state.visitor_language if speaker == Speaker.STAFF
+                                 else state.staff_language),
+                device_id=who.device_id, staff_id=who.staff_id))
+        response = api.UtteranceAccepted(
+            utterance_id=utterance_id, duplicate=False,
+            audio=api.AudioSummary(**audio.model_dump(exclude={"bucket"})))
+        await _remember(ctx, idem_key, {"sha256": digest, "response": response.model_dump()})
+        await ctx.audit("utterance", "received", "success", device_id=who.device_id,
+                        staff_id=who.staff_id, session_id=session_id,
+                        utterance_id=utterance_id, speaker=speaker.value, format=info.format,
+                        duration_ms=info.duration_ms, size_bytes=len(data))
+        await ctx.sessions.touch(state, revision)
+        return response
+
+    @app.post("/v1/sessions/{session_id}/texts", status_code=202,
+              response_model=api.TextAccepted,
+              responses={**ERRORS, 400: {"description": "unknown phrase or language"},
+                         409: {"description": "closed"}})
+    async def submit_text(session_id: str, body: api.TextRequest, request: Request, who: Auth,
+                          idempotency_key: IdempotencyKey = None) -> api.TextAccepted:
+        ctx = context_of(request)
+        key = _idempotency(idempotency_key, required=False)
+        state, revision = await _own_session(ctx, session_id, who)
+        staff = body.speaker == Speaker.STAFF
+        language = body.language or (state.staff_language if staff else state.visitor_language)
+        if language is None:
+            raise HTTPException(400, "language is required until the visitor's is known")
+        if body.phrase_id is not None and ctx.phrases.by_id(body.phrase_id) is None:
+            raise HTTPException(400, "unknown phrase_id: see GET /v1/phrases")
+        utterance_id = _utterance_id(session_id, key)
+        target = state.visitor_language if staff else state.staff_language
+        with utterance_received(state.counter_id):  # for the end-to-end latency
+            await publish_event(ctx.js, TextSubmitted(
+                event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
+                speaker=body.speaker, language=language, target_language=target,
+                text=body.text, phrase_id=body.phrase_id, device_id=who.device_id,
+                staff_id=who.staff_id))
+        await ctx.audit("utterance", "text_submitted", "success", device_id=who.device_id,
+                        staff_id=who.staff_id, session_id=session_id,
+                        utterance_id=utterance_id, speaker=body.speaker.value,
+                        phrase_id=body.phrase_id, chars=len(body.text or ""))
+        await ctx.sessions.touch(state, revision)
+        return api.TextAccepted(utterance_id=utterance_id, duplicate=False)
+
+    @app.get("/v1/sessions/{session_id}/events", responses={
+        **ERRORS, 200: {"content": {"text/event-stream": {}},
+                        "description": "SSE: transcribed, translated, failed, closed"}})
+    async def events(session_id: str, request: Request, who: Auth,
+                     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID",
+                                                                 max_length=32)] = None,
+                     ) -> StreamingResponse:
+        ctx = context_of(request)
+        await _own_session(ctx, session_id, who)
+        after = parse_last_event_id(last_event_id)
+        return StreamingResponse(session_events(ctx, request, session_id, after),
+                                 media_type="text/event-stream",
+                                 headers={"X-Accel-Buffering": "no"})
+
+    @app.post("/v1/sessions/{session_id}/close", response_model=api.ErasureReceipt,
+              responses={**ERRORS, 409: {"description": "being closed right now"}})
+    async def close(session_id: str, request: Request, who: Auth) -> api.ErasureReceipt:
+        ctx = context_of(request)
+        state, revision = await _own_session(ctx, session_id, who, must_be_open=False)
+        if state.status == "closed" and state.receipt is not None:
+            return state.receipt  # closing twice returns the same receipt
+        if state.status != "open":
+            raise HTTPException(409, "session is being closed")
+        try:
+            return await close_session(ctx, state, revision, "closed_by_staff",
+                                       actor=f"staff:{who.staff_id}@device:{who.device_id}"[:200])
+        except SessionConflict:
+            raise HTTPException(409, "session is being closed") from None
+
+    @app.get("/v1/languages", response_model=api.LanguagesResponse)
+    async def languages(request: Request, who: Auth) -> api.LanguagesResponse:
+        ctx = context_of(request)
+        return api.LanguagesResponse(
+            languages=[api.Language(tag=t) for t in ctx.settings.languages])
+
+    @app.get("/v1/phrases", response_model=api.PhrasesResponse)
+    async def phrases(request: Request, who: Auth) -> api.PhrasesResponse:
+        return phrases_view(context_of(request).phrases)
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        # Type only: messages may echo input. NATS hiccups become a retryable 503.
+        return JSONResponse({"detail": "temporarily unavailable"}, status_code=503)

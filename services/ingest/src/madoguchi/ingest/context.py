@@ -1,0 +1,50 @@
+"""Everything a request handler needs, created once the NATS connection is up."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from nats.js.client import JetStreamContext
+from nats.js.kv import KeyValue
+from nats.js.object_store import ObjectStore
+
+from madoguchi.ingest.ratelimit import RateLimiter
+from madoguchi.ingest.sessions import SessionStore
+from madoguchi.ingest.settings import IngestSettings
+from madoguchi.ingest.tokens import TokenSigner
+from madoguchi.shared.audio_probe import AudioProber
+from madoguchi.shared.contracts import AuditActor, AuditEvent
+from madoguchi.shared.contracts.events import AuditAttribute
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.phrases import Phrasebook
+
+log = logging.getLogger(__name__)
+SERVICE = "ingest"
+
+
+@dataclass
+class IngestContext:
+    settings: IngestSettings
+    js: JetStreamContext
+    credentials: KeyValue
+    idempotency: KeyValue
+    sessions: SessionStore
+    audio: ObjectStore
+    prober: AudioProber
+    signer: TokenSigner
+    limiter: RateLimiter
+    phrases: Phrasebook
+
+    async def audit(
+        self, kind: str, action: str, outcome: str, *, device_id: str | None = None,
+        staff_id: str | None = None, session_id: str | None = None,
+        **attributes: AuditAttribute,
+    ) -> None:
+        """Metadata only: ids, counts, codes. Never text, audio or names."""
+        event = AuditEvent(
+            kind=kind, action=action, outcome=outcome,
+            actor=AuditActor(service=SERVICE, device_id=device_id, staff_id=staff_id),
+            session_id=session_id, attributes=attributes,
+        )
+        await publish_event(self.js, event)

@@ -1,0 +1,78 @@
+"""`GET /v1/sessions/{id}/events`: Server-Sent Events of one session's results.
+
+An ephemeral ordered consumer on CONVERSATION, filtered to `mg.v1.utterance.*.<session>`,
+relays transcribed/translated/failed events. Each SSE `id:` is the JetStream stream sequence,
+so a tablet that lost its connection resumes with `Last-Event-ID` exactly after the last event
+it saw — nothing lost, nothing repeated. The stream ends with a `closed` event when the session
+is closed (its data is then erased anyway).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import ConsumerConfig, DeliverPolicy
+from pydantic import ValidationError
+from starlette.requests import Request
+
+from madoguchi.ingest.context import IngestContext
+from madoguchi.shared.contracts import UtteranceFailed, UtteranceTranscribed, UtteranceTranslated
+from madoguchi.shared.contracts.envelope import Event
+from madoguchi.shared.streams import CONVERSATION
+
+RELAYED: dict[str, type[Event]] = {
+    "transcribed": UtteranceTranscribed,
+    "translated": UtteranceTranslated,
+    "failed": UtteranceFailed,
+}
+
+
+def parse_last_event_id(value: str | None) -> int:
+    """The stream sequence the tablet saw last; 0 (from the start) when absent or junk."""
+    if value is None or not value.strip().isdigit() or len(value.strip()) > 19:
+        return 0
+    return int(value.strip())
+
+
+def _frame(name: str, sequence: int, data: str) -> bytes:
+    return f"id: {sequence}\nevent: {name}\ndata: {data}\n\n".encode()
+
+
+async def session_events(ctx: IngestContext, request: Request, session_id: str,
+                         after: int) -> AsyncIterator[bytes]:
+    config = ConsumerConfig(
+        deliver_policy=DeliverPolicy.BY_START_SEQUENCE if after else DeliverPolicy.ALL,
+        opt_start_seq=after + 1 if after else None,
+    )
+    sub = await ctx.js.subscribe(
+        f"mg.v1.utterance.*.{session_id}", stream=CONVERSATION, ordered_consumer=True,
+        config=config, idle_heartbeat=5.0,
+    )
+    try:
+        yield b"retry: 2000\n\n"
+        while True:
+            try:
+                msg = await sub.next_msg(timeout=ctx.settings.sse_heartbeat_s)
+            except (TimeoutError, NatsTimeout):
+                if await request.is_disconnected() or not await _still_open(ctx, session_id):
+                    break
+                yield b": keep-alive\n\n"
+                continue
+            kind = msg.subject.split(".")[3] if msg.subject.count(".") >= 4 else ""
+            event_type = RELAYED.get(kind)
+            if event_type is None or msg.metadata is None:
+                continue  # utterance.received: the tablet already has the upload's answer
+            try:
+                event = event_type.model_validate_json(msg.data)
+            except ValidationError:
+                continue  # never relay what does not match the contract
+            yield _frame(kind, msg.metadata.sequence.stream, event.model_dump_json())
+        yield b"event: closed\ndata: {}\n\n"
+    finally:
+        await sub.unsubscribe()
+
+
+async def _still_open(ctx: IngestContext, session_id: str) -> bool:
+    found = await ctx.sessions.get(session_id)
+    return found is not None and found[0].status == "open"

@@ -1,0 +1,89 @@
+"""Session state in the `sessions` KV bucket, so an ingest restart (or another replica) sees
+every open session. Transitions use compare-and-set on the KV revision: two replicas (or the
+sweeper and a staff member) can never both close the same session."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.kv import KeyValue
+from pydantic import AwareDatetime, Field
+
+from madoguchi.shared.contracts.envelope import Contract, LanguageTag, Token
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ErasureReceipt(Contract):
+    session_id: Token
+    reason: str
+    actor: str
+    erased_at: AwareDatetime
+    stream: str
+    subjects: dict[str, int] = Field(description="Subject -> messages removed.")
+    messages_removed: int
+    audio_objects: list[str]
+    remaining_messages: int
+    event_id: str = Field(description="Event id of mg.v1.session.erased (the certificate).")
+
+
+class SessionState(Contract):
+    session_id: Token
+    counter_id: Token
+    device_id: Token
+    staff_id: Token
+    staff_language: LanguageTag
+    visitor_language: LanguageTag | None
+    status: Literal["open", "closing", "closed"] = "open"
+    opened_at: AwareDatetime = Field(default_factory=_now)
+    last_activity: AwareDatetime = Field(default_factory=_now)
+    receipt: ErasureReceipt | None = None
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+class SessionConflict(Exception):
+    """Someone else changed the session in between (another request, replica or the sweeper)."""
+
+
+class SessionStore:
+    def __init__(self, kv: KeyValue) -> None:
+        self._kv = kv
+
+    async def get(self, session_id: str) -> tuple[SessionState, int] | None:
+        try:
+            entry = await self._kv.get(session_id)
+        except KeyNotFoundError:
+            return None
+        if not entry.value:
+            return None
+        return SessionState.model_validate_json(entry.value), entry.revision or 0
+
+    async def create(self, state: SessionState) -> None:
+        await self._kv.create(state.session_id, state.model_dump_json().encode())
+
+    async def replace(self, state: SessionState, revision: int) -> int:
+        try:
+            return await self._kv.update(state.session_id, state.model_dump_json().encode(),
+                                         last=revision)
+        except KeyWrongLastSequenceError:
+            raise SessionConflict(state.session_id) from None
+
+    async def touch(self, state: SessionState, revision: int) -> None:
+        """Record activity (keeps the idle sweeper away); losing this race is harmless."""
+        with contextlib.suppress(SessionConflict):
+            await self.replace(state.model_copy(update={"last_activity": _now()}), revision)
+
+    async def ids(self) -> list[str]:
+        try:
+            return list(await self._kv.keys())
+        except Exception:  # NoKeysError: nothing stored
+            return []

@@ -1,0 +1,111 @@
+"""An in-process ingest (real uvicorn, real NATS as the `ingest` user) and an admin handle."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from nats.aio.client import Client
+from pydantic import SecretStr
+
+from madoguchi.ingest.service import IngestRuntime
+from madoguchi.ingest.settings import AuthSettings, IngestSettings
+from madoguchi.shared import identity
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.streams import CREDENTIALS_BUCKET
+from madoguchi.shared.testing.cluster import SecureNats
+
+TOKEN_SECRET = "test-token-secret-0123456789abcdef"
+STAFF_PASSWORD = "correct horse battery"
+
+
+def ingest_settings(secure: SecureNats, **overrides: Any) -> IngestSettings:
+    values: dict[str, Any] = {
+        "env": "test", "nats": secure.settings_for("ingest"),
+        "auth": AuthSettings(token_secret=SecretStr(TOKEN_SECRET)),
+        "sse_heartbeat_s": 0.5, "sweep_interval_s": 3600,
+    }
+    values.update(overrides)
+    return IngestSettings.model_validate(values)
+
+
+@dataclass
+class RunningIngest:
+    runtime: IngestRuntime
+    task: asyncio.Task[None]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.runtime.http_port}"
+
+    def client(self, **kwargs: Any) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.url, timeout=20, **kwargs)
+
+
+@contextlib.asynccontextmanager
+async def running_ingest(settings: IngestSettings) -> AsyncIterator[RunningIngest]:
+    runtime = IngestRuntime(settings)
+    task = asyncio.create_task(runtime.serve(app=runtime.app))
+    try:
+        while runtime.http_port is None:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+        yield RunningIngest(runtime, task)
+    finally:
+        runtime.request_stop()
+        await asyncio.wait_for(task, 30)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+@dataclass
+class Tablet:
+    device_id: str
+    device_secret: str
+    staff_id: str
+    password: str = STAFF_PASSWORD
+
+
+async def admin_client(secure: SecureNats) -> Client:
+    return await connect(secure.admin(), "admin")
+
+
+async def enrol(admin: Client, device_id: str = "tablet-1", staff_id: str = "staff-1") -> Tablet:
+    kv = await admin.jetstream().key_value(CREDENTIALS_BUCKET)
+    secret = await identity.add_device(kv, device_id)
+    await identity.add_staff(kv, staff_id, STAFF_PASSWORD)
+    return Tablet(device_id, secret, staff_id)
+
+
+async def sign_in(http: httpx.AsyncClient, tablet: Tablet) -> dict[str, str]:
+    response = await http.post("/v1/auth/login", json={
+        "device_id": tablet.device_id, "device_secret": tablet.device_secret,
+        "staff_id": tablet.staff_id, "password": tablet.password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
+    """Every AUDIT event of `kind` so far (admin reads the stream directly)."""
+    import json
+
+    js = admin.jetstream()
+    sub = await js.subscribe(f"mg.v1.audit.{kind}.*", stream="AUDIT", ordered_consumer=True)
+    events = []
+    try:
+        while True:
+            try:
+                msg = await sub.next_msg(timeout=0.5)
+            except Exception:
+                break
+            events.append(json.loads(msg.data))
+    finally:
+        await sub.unsubscribe()
+    return events

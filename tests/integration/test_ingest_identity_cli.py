@@ -1,0 +1,61 @@
+"""`madoguchi devices|staff` against a real secured NATS, then a sign-in on a real ingest."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from madoguchi.ingest.testing.harness import (
+    Tablet,
+    admin_client,
+    audit_events,
+    ingest_settings,
+    running_ingest,
+    sign_in,
+)
+from madoguchi.shared.testing.cluster import SecureNats
+
+CLI = str(Path(sys.executable).with_name("madoguchi"))
+
+
+async def _cli(secure: SecureNats, tmp_path: Path, *args: str, stdin: str = "") -> str:
+    admin = secure.admin()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")} | {
+        "MADOGUCHI_HOME": str(tmp_path / "no-stack"),
+        "MADOGUCHI_ADMIN_NATS__URL": admin.url,
+        "MADOGUCHI_ADMIN_NATS__USER": "admin",
+        "MADOGUCHI_ADMIN_NATS__PASSWORD": admin.password.get_secret_value(),  # type: ignore[union-attr]
+        "MADOGUCHI_ADMIN_NATS__CA_FILE": str(admin.ca_file),
+    }
+    process = await asyncio.create_subprocess_exec(
+        CLI, *args, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 60)
+    assert process.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def test_operator_manages_devices_and_staff(secure_nats: SecureNats, tmp_path: Path) -> None:
+    out = await _cli(secure_nats, tmp_path, "devices", "add", "tablet-7", "--label", "1F-3")
+    secret = out.strip().splitlines()[-1]
+    await _cli(secure_nats, tmp_path, "staff", "add", "s-100", "--password-stdin",
+               stdin="a long enough password\n")
+    listing = await _cli(secure_nats, tmp_path, "devices", "list")
+    assert "tablet-7" in listing and "active" in listing and secret not in listing
+
+    tablet = Tablet("tablet-7", secret, "s-100", "a long enough password")
+    async with running_ingest(ingest_settings(secure_nats)) as ingest, ingest.client() as http:
+        auth = await sign_in(http, tablet)
+        assert (await http.get("/v1/languages", headers=auth)).status_code == 200
+        await _cli(secure_nats, tmp_path, "staff", "disable", "s-100")
+        assert (await http.get("/v1/languages", headers=auth)).status_code == 401
+        await _cli(secure_nats, tmp_path, "devices", "revoke", "tablet-7")
+    assert "revoked" in await _cli(secure_nats, tmp_path, "devices", "list")
+
+    admin = await admin_client(secure_nats)
+    actions = {e["action"] for e in await audit_events(admin, "auth")
+               if e["actor"]["service"] == "ops"}
+    assert actions == {"device.added", "staff.added", "staff.disabled", "device.revoked"}
+    await admin.close()

@@ -1,0 +1,119 @@
+"""Identity at the only public entry point: no token, wrong token, revoked device, disabled
+staff, brute force — each refused, and each attempt in the audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from madoguchi.ingest.settings import AuthSettings
+from madoguchi.ingest.testing.harness import (
+    STAFF_PASSWORD,
+    TOKEN_SECRET,
+    admin_client,
+    audit_events,
+    enrol,
+    ingest_settings,
+    running_ingest,
+    sign_in,
+)
+from madoguchi.shared import identity
+from madoguchi.shared.streams import CREDENTIALS_BUCKET
+from madoguchi.shared.testing.cluster import SecureNats
+
+
+async def test_requests_without_a_valid_token_are_refused(secure_nats: SecureNats) -> None:
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    async with running_ingest(ingest_settings(secure_nats)) as ingest, ingest.client() as http:
+        body = {"counter_id": "c1"}
+        assert (await http.post("/v1/sessions", json=body)).status_code == 401
+        bad = {"Authorization": "Bearer v1.e30.AAAA"}
+        assert (await http.post("/v1/sessions", json=body, headers=bad)).status_code == 401
+        good = await sign_in(http, tablet)
+        token = good["Authorization"].removeprefix("Bearer ")
+        head, payload, mac = token.split(".")
+        forged = json.loads(__import__("base64").urlsafe_b64decode(payload + "=="))
+        forged["s"] = "someone-else"
+        forged_payload = __import__("base64").urlsafe_b64encode(
+            json.dumps(forged).encode()).rstrip(b"=").decode()
+        tampered = {"Authorization": f"Bearer {head}.{forged_payload}.{mac}"}
+        assert (await http.post("/v1/sessions", json=body, headers=tampered)).status_code == 401
+        assert (await http.get("/v1/languages", headers=good)).status_code == 200
+    denied = await audit_events(admin, "auth")
+    assert any(e["outcome"] == "denied" and e["action"] == "request" for e in denied)
+    await admin.close()
+
+
+async def test_revocation_and_disabling_take_effect_on_the_next_request(
+    secure_nats: SecureNats,
+) -> None:
+    admin = await admin_client(secure_nats)
+    kv = await admin.jetstream().key_value(CREDENTIALS_BUCKET)
+    tablet = await enrol(admin)
+    other = await enrol(admin, device_id="tablet-2", staff_id="staff-2")
+    async with running_ingest(ingest_settings(secure_nats)) as ingest, ingest.client() as http:
+        auth = await sign_in(http, tablet)
+        auth2 = await sign_in(http, other)
+        sid = (await http.post("/v1/sessions", headers=auth,
+                               json={"counter_id": "c1"})).json()["session_id"]
+        # another device cannot see (or close) this session
+        assert (await http.post(f"/v1/sessions/{sid}/close", headers=auth2)).status_code == 404
+
+        await identity.revoke_device(kv, tablet.device_id)
+        r = await http.post(f"/v1/sessions/{sid}/texts", headers=auth,
+                            json={"speaker": "staff", "text": "x"})
+        assert r.status_code == 401 and "revoked" in r.text
+        login = await http.post("/v1/auth/login", json={
+            "device_id": tablet.device_id, "device_secret": tablet.device_secret,
+            "staff_id": tablet.staff_id, "password": STAFF_PASSWORD})
+        assert login.status_code == 401
+
+        await identity.disable_staff(kv, other.staff_id)
+        assert (await http.get("/v1/languages", headers=auth2)).status_code == 401
+    events = await audit_events(admin, "auth")
+    codes = {e["attributes"].get("reason_code") for e in events}
+    assert {"device_revoked", "staff_disabled"} <= codes
+    assert all(e["actor"]["service"] == "ingest" for e in events)
+    await admin.close()
+
+
+async def test_brute_force_locks_out_and_is_audited(secure_nats: SecureNats) -> None:
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    settings = ingest_settings(
+        secure_nats, auth=AuthSettings(token_secret=TOKEN_SECRET, max_failures=3, lockout_s=60))
+    async with running_ingest(settings) as ingest, ingest.client() as http:
+        attempt = {"device_id": tablet.device_id, "device_secret": tablet.device_secret,
+                   "staff_id": tablet.staff_id}
+        for guess in ("a", "b", "c"):
+            r = await http.post("/v1/auth/login", json=attempt | {"password": guess})
+            assert r.status_code == 401
+        # now even the right password is refused until the lock-out ends
+        r = await http.post("/v1/auth/login", json=attempt | {"password": STAFF_PASSWORD})
+        assert r.status_code == 423
+        # a wrong device secret is counted against the device the same way
+        other_staff = attempt | {"staff_id": "staff-x", "password": STAFF_PASSWORD}
+        for _ in range(3):
+            r = await http.post("/v1/auth/login", json=other_staff | {"device_secret": "guess"})
+            assert r.status_code == 401
+        assert (await http.post("/v1/auth/login", json=other_staff)).status_code == 423
+    events = await audit_events(admin, "auth")
+    outcomes = [(e["action"], e["outcome"]) for e in events]
+    assert outcomes.count(("login", "failure")) == 6
+    assert ("login", "denied") in outcomes
+    assert any(e["attributes"].get("locked_out") is True for e in events)
+    raw = json.dumps(events)
+    assert STAFF_PASSWORD not in raw and tablet.device_secret not in raw and '"a"' not in raw
+    await admin.close()
+
+
+async def test_credentials_are_stored_only_as_argon2_hashes(secure_nats: SecureNats) -> None:
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    kv = await admin.jetstream().key_value(CREDENTIALS_BUCKET)
+    device = (await kv.get(identity.device_key(tablet.device_id))).value
+    staff = (await kv.get(identity.staff_key(tablet.staff_id))).value
+    assert device is not None and staff is not None
+    assert tablet.device_secret.encode() not in device and STAFF_PASSWORD.encode() not in staff
+    assert b"$argon2id$" in device and b"$argon2id$" in staff
+    await admin.close()
