@@ -1,9 +1,43 @@
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from madoguchi.shared.models.store import DEFAULT_MODELS_DIR
 from madoguchi.shared.settings import ServiceSettings, settings_config
 
 
+class OptionalModelSettings(BaseModel):
+    """Alignment / diarization: need hub models, so off unless an operator installed one."""
+
+    enabled: bool = False
+    model: str | None = Field(default=None, description="Installed model name in models_dir.")
+
+
 class RecognitionSettings(ServiceSettings):
-    """Environment: `MADOGUCHI_RECOGNITION_NATS__URL`, `MADOGUCHI_RECOGNITION_HTTP__PORT`, ..."""
+    """Environment: `MADOGUCHI_RECOGNITION_NATS__URL`, `MADOGUCHI_RECOGNITION_MODEL`, ..."""
 
     model_config = settings_config("recognition")
+
+    models_dir: Path = DEFAULT_MODELS_DIR
+    model: str = Field(default="whisper-base", description="Installed Whisper model to load.")
+    engine: Literal["whisperx", "instant"] = Field(
+        default="whisperx", description="instant: benchmark-only engine, refused in prod.")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = Field(
+        default="auto", description="auto: int8 on CPU, float16 on CUDA; or any CTranslate2 type.")
+    cpu_threads: int = Field(default=2, ge=1, le=64)
+    batch_size: int = Field(default=8, ge=1, le=64, description="VAD chunks decoded together.")
+    concurrency: int = Field(
+        default=1, ge=1, le=8, description="Model instances (utterances transcribed at once).")
+    beam_size: int = Field(default=5, ge=1, le=10)
+    no_speech_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
+    vad_onset: float = Field(default=0.5, gt=0.0, lt=1.0)
+    vad_offset: float = Field(default=0.363, gt=0.0, lt=1.0)
+    language_lock_probability: float = Field(
+        default=0.8, ge=0.0, le=1.0,
+        description="A visitor's language is locked for the session once detected this surely.")
+    alignment: OptionalModelSettings = OptionalModelSettings()
+    diarization: OptionalModelSettings = OptionalModelSettings()

@@ -1,0 +1,39 @@
+"""The recognition engine interface: the worker depends on this, not on whisperx.
+
+A benchmark or a test can swap in another engine (an instant one, or faster-whisper directly)
+without touching the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+SAMPLE_RATE = 16_000
+Audio = npt.NDArray[np.float32]
+"""Mono float32 PCM at SAMPLE_RATE."""
+
+
+@dataclass(frozen=True)
+class Transcript:
+    status: Literal["text", "no_speech"]
+    text: str = ""
+    language: str | None = None
+    """The model's language code (Whisper's: ja, en, zh ...)."""
+    language_probability: float | None = None
+    confidence: float | None = None
+    no_speech_reason: Literal["vad", "hallucination", "empty"] | None = None
+
+
+class RecognitionEngine(Protocol):
+    model_id: str
+
+    def transcribe(self, audio: Audio, languages: Sequence[str]) -> Transcript:
+        """Transcribe one utterance. `languages`: allowed model language codes (one = forced,
+        several = detection restricted to them, none = any language). Blocking; thread-safe is
+        not required (the worker runs one call per engine at a time)."""
+        ...

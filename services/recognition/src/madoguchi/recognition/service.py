@@ -1,0 +1,93 @@
+"""Wiring: settings -> verified model -> engines (loaded once) -> the consumer's handler."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from madoguchi.recognition.locks import LanguageLocks
+from madoguchi.recognition.settings import OptionalModelSettings, RecognitionSettings
+from madoguchi.recognition.worker import EnginePool, RecognitionWorker
+from madoguchi.shared.contracts import UtteranceReceived
+from madoguchi.shared.messaging import Delivery
+from madoguchi.shared.models.store import ModelStore, ModelStoreError
+from madoguchi.shared.runtime.service import ServiceRuntime
+from madoguchi.shared.streams import AUDIO_BUCKET, consumer_for
+from madoguchi.shared.telemetry import stage_instruments
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(RuntimeError):
+    """A configuration the service must refuse to start with; the message says what to do."""
+
+
+def _check_optional(feature: str, option: OptionalModelSettings, store: ModelStore) -> None:
+    if not option.enabled:
+        return
+    if not option.model:
+        raise StartupError(
+            f"{feature} is enabled but no {feature} model is set: set "
+            f"MADOGUCHI_RECOGNITION_{feature.upper()}__MODEL to an installed model "
+            "(it needs a hub model: pull it on a connected machine, then "
+            "`madoguchi models import`)"
+        )
+    try:
+        store.require(option.model)
+    except ModelStoreError as exc:
+        raise StartupError(f"{feature} is enabled but its model is not usable: {exc}") from None
+    raise StartupError(f"{feature} is not supported by this version yet: disable it")
+
+
+def load_engines(settings: RecognitionSettings) -> EnginePool:
+    """Verify the installed model (sha256) and load it `concurrency` times. Raises StartupError."""
+    if settings.engine == "instant":  # benchmark only: never invented transcripts in prod
+        if settings.env == "prod":
+            raise StartupError("engine=instant is a benchmark engine: refused in prod")
+        from madoguchi.recognition.instant_engine import InstantEngine
+
+        return EnginePool([InstantEngine()])
+    from madoguchi.recognition.whisperx_engine import EngineOptions, WhisperXEngine, resolve_device
+
+    store = ModelStore(settings.models_dir.resolve())
+    _check_optional("alignment", settings.alignment, store)
+    _check_optional("diarization", settings.diarization, store)
+    try:
+        model = store.require(settings.model)
+    except ModelStoreError as exc:
+        raise StartupError(str(exc)) from None
+    if model.manifest.get("task") not in (None, "recognition"):
+        raise StartupError(f"model {settings.model!r} is not a recognition model")
+    device, compute_type = resolve_device(settings.device, settings.compute_type)
+    options = EngineOptions(
+        device=device, compute_type=compute_type, cpu_threads=settings.cpu_threads,
+        batch_size=settings.batch_size, beam_size=settings.beam_size,
+        no_speech_threshold=settings.no_speech_threshold, vad_onset=settings.vad_onset,
+        vad_offset=settings.vad_offset,
+    )
+    started = time.monotonic()
+    engines = [WhisperXEngine(model.path, model.model_id, options)
+               for _ in range(settings.concurrency)]
+    elapsed = time.monotonic() - started
+    stage_instruments().model_load.record(elapsed, {"service": "recognition",
+                                                    "model_id": model.model_id})
+    log.info("model loaded", extra={"model_id": model.model_id, "count": len(engines),
+                                    "duration_ms": int(elapsed * 1000)})
+    return EnginePool(engines)
+
+
+def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings) -> None:
+    """Register the handler; the worker is built on first use, when `runtime.js` exists."""
+    worker: RecognitionWorker | None = None
+
+    async def handler(delivery: Delivery[UtteranceReceived]) -> None:
+        nonlocal worker
+        if worker is None:
+            worker = RecognitionWorker(
+                runtime.js, engines, bucket=AUDIO_BUCKET,
+                max_deliver=consumer_for("recognition").max_deliver,
+                locks=LanguageLocks(settings.language_lock_probability),
+            )
+        await worker.handle(delivery)
+
+    runtime.consume(UtteranceReceived, handler)
