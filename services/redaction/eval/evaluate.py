@@ -1,0 +1,115 @@
+"""Precision, recall and F2 per entity type on the synthetic corpus (presidio-research style,
+entity level). A gold entity counts as found only when predictions of the same type cover all
+of its characters (a partial mask may still leak); a prediction is a true positive when it
+overlaps a gold entity of its type. `leaked` counts gold entities with any character left
+unmasked by predictions of any type — the privacy figure.
+
+Run: `make eval` (writes bench/results/redaction_eval.json).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from corpus import build  # the sibling module: this folder is run as a script
+
+from madoguchi.redaction.detector import Detector
+
+TARGET_RECALL = {
+    "MY_NUMBER": 0.99, "RESIDENCE_CARD": 0.99, "PASSPORT": 0.99, "PHONE_JP": 0.99,
+    "POSTAL_CODE": 0.99, "EMAIL": 0.99, "ADDRESS_JP": 0.95, "DATE_OF_BIRTH": 0.95,
+    "PERSON": 0.90,
+}
+TARGET_PRECISION_OVERALL = 0.90
+
+
+def f_beta(precision: float, recall: float, beta: float = 2.0) -> float:
+    if precision == 0 and recall == 0:
+        return 0.0
+    return (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
+
+
+def evaluate(out: Path) -> dict[str, object]:
+    detector = Detector()
+    samples = build()
+    tp_gold: dict[str, int] = defaultdict(int)
+    n_gold: dict[str, int] = defaultdict(int)
+    tp_pred: dict[str, int] = defaultdict(int)
+    n_pred: dict[str, int] = defaultdict(int)
+    leaked = 0
+    misses: list[dict[str, object]] = []
+    false_positives: list[dict[str, object]] = []
+    started = time.perf_counter()
+    for sample in samples:
+        found = detector.find(sample.text, sample.language)
+        for entity, start, end, _value in sample.spans:
+            n_gold[entity] += 1
+            same = [f for f in found if f.entity_type == entity]
+            if _covered(start, end, same):
+                tp_gold[entity] += 1
+            else:
+                misses.append({"id": sample.sample_id, "type": entity,
+                               "got": sorted({f.entity_type for f in found})})
+            if not _covered(start, end, list(found)):
+                leaked += 1
+        for finding in found:
+            n_pred[finding.entity_type] += 1
+            if any(e == finding.entity_type and finding.start < end and start < finding.end
+                   for e, start, end, _ in sample.spans):
+                tp_pred[finding.entity_type] += 1
+            else:
+                false_positives.append({"id": sample.sample_id, "type": finding.entity_type})
+    elapsed = time.perf_counter() - started
+    per_type: dict[str, dict[str, float | int | bool | None]] = {}
+    for entity in sorted(set(n_gold) | set(n_pred)):
+        precision = tp_pred[entity] / n_pred[entity] if n_pred[entity] else 1.0
+        recall = tp_gold[entity] / n_gold[entity] if n_gold[entity] else 1.0
+        target = TARGET_RECALL.get(entity)
+        per_type[entity] = {
+            "gold": n_gold[entity], "predicted": n_pred[entity],
+            "precision": round(precision, 4), "recall": round(recall, 4),
+            "f2": round(f_beta(precision, recall), 4), "recall_target": target,
+            "meets_target": None if target is None else recall >= target,
+        }
+    total_pred = sum(n_pred.values())
+    overall_precision = sum(tp_pred.values()) / total_pred if total_pred else 1.0
+    overall_recall = sum(tp_gold.values()) / max(1, sum(n_gold.values()))
+    report: dict[str, object] = {
+        "detector_version": detector.version,
+        "samples": len(samples),
+        "languages": sorted({s.language for s in samples}),
+        "gold_entities": sum(n_gold.values()),
+        "overall": {
+            "precision": round(overall_precision, 4), "recall": round(overall_recall, 4),
+            "f2": round(f_beta(overall_precision, overall_recall), 4),
+            "precision_target": TARGET_PRECISION_OVERALL,
+            "meets_precision_target": overall_precision >= TARGET_PRECISION_OVERALL,
+        },
+        "leaked_entities": leaked,
+        "per_type": per_type,
+        "misses": misses,
+        "false_positives": false_positives,
+        "ms_per_sample": round(1000 * elapsed / len(samples), 2),
+        "note": "synthetic corpus written by the project (services/redaction/eval/corpus.py); "
+                "figures on real counter speech will be lower",
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    return report
+
+
+def _covered(start: int, end: int, findings: list) -> bool:  # type: ignore[type-arg]
+    return all(any(f.start <= i < f.end for f in findings) for i in range(start, end))
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results/redaction_eval.json")
+    result = evaluate(target)
+    print(json.dumps({k: result[k] for k in ("overall", "leaked_entities")}, ensure_ascii=False))
+    for entity, figures in result["per_type"].items():  # type: ignore[attr-defined]
+        print(f"{entity:15} P={figures['precision']:.3f} R={figures['recall']:.3f} "
+              f"F2={figures['f2']:.3f} n={figures['gold']}")

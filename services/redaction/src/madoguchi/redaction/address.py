@@ -1,0 +1,48 @@
+"""Japanese addresses: 都道府県 + 市区町村 + 町域 + 丁目/番地/号, and the 1-2-3 form."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from madoguchi.redaction.recognizer_base import ContextPatternRecognizer
+
+_PREFECTURES = (
+    "北海道|東京都|东京都|京都府|大阪府|(?:青森|岩手|宮城|秋田|山形|福島|茨城|栃木|群馬|埼玉|千葉|"
+    "神奈川|新潟|富山|石川|福井|山梨|長野|岐阜|静岡|愛知|三重|滋賀|兵庫|奈良|和歌山|鳥取|島根|"
+    "岡山|広島|山口|徳島|香川|愛媛|高知|福岡|佐賀|長崎|熊本|大分|宮崎|鹿児島|沖縄)県"
+)
+_KANJI = r"\p{Han}"
+_NUM = r"(?:\d+|[〇一二三四五六七八九十]+)"
+# 市区町村 (a 郡 may precede a 町/村; a 政令市 may be followed by its 区).
+_CITY = (
+    rf"(?:[{_KANJI}ァ-ヶー]{{1,6}}?(?:市|区|郡)"
+    rf"(?:[{_KANJI}ァ-ヶー]{{1,5}}?(?:区|町|村))?)"
+)
+# 町域 (大字/町名): kanji and katakana. Hiragana is left out so a particle (の, に) ends it.
+_TOWN = rf"(?:[{_KANJI}ァ-ヶー]{{0,10}}?)"
+_BLOCK = (
+    rf"(?:{_NUM}丁目(?:{_NUM}番地?(?:{_NUM}号?)?|-{_NUM}(?:-{_NUM})?)?"
+    rf"|{_NUM}番地(?:{_NUM}号?|-{_NUM})?"
+    rf"|{_NUM}番{_NUM}号"
+    rf"|\d+-\d+(?:-\d+)?)"
+    # Not a counter window (3番窓口), a floor, a fee or a head count.
+    r"(?!窓口|窓|番線|階|円|人|名|件|時|分)"
+)
+_ROMAJI_WARD = r"[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura)\b"
+
+ADDRESS_CONTEXT = ("住所", "住まい", "住んで", "address", "地址", "주소", "địa chỉ", "転入", "転居")
+
+
+class JapaneseAddressRecognizer(ContextPatternRecognizer):
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            "ADDRESS_JP",
+            [
+                Pattern("pref_city_block", rf"(?:{_PREFECTURES}){_CITY}{_TOWN}{_BLOCK}?", 0.75),
+                Pattern("city_block", rf"{_CITY}{_TOWN}{_BLOCK}", 0.65),
+                Pattern("romaji_block_ward",
+                        rf"\d+-\d+(?:-\d+)?,? (?:[A-Z][a-z]+(?:-[A-Za-z]+)*,? )?{_ROMAJI_WARD}"
+                        rf"(?:,? [A-Z][a-z]+(?:-to|-fu|-ken)?)?", 0.7),
+            ],
+            ADDRESS_CONTEXT, language, name="address_jp",
+        )

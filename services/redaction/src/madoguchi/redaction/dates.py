@@ -1,0 +1,43 @@
+"""Dates of birth: western (1985年3月5日, 1985/03/05, March 5, 1985) and 和暦
+(昭和60年3月5日, 平成元年, H3.4.5). A date alone is not a birth date (申請日, 予約日), so the
+full-date patterns need a birth context word; `...年生まれ` carries its own."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from madoguchi.redaction.recognizer_base import ContextPatternRecognizer
+
+_ERA = r"(?:明治|大正|昭和|平成|令和)"
+_N = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+_YEAR = rf"(?:{_ERA}\s?(?:{_N}|元)|\d{{4}})"
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+
+BIRTH_CONTEXT = (
+    "生年月日", "生まれ", "誕生日", "生年", "born", "birth", "dob", "birthday", "出生", "生日",
+    "생년월일", "태어", "생일", "ngày sinh", "sinh ngày", "sinh năm", "sinh vào",
+)
+
+
+class DateOfBirthRecognizer(ContextPatternRecognizer):
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            "DATE_OF_BIRTH",
+            [
+                Pattern("ja_full", rf"{_YEAR}\s?年\s?{_N}\s?月\s?{_N}\s?日", 0.35),
+                Pattern("ja_year_month", rf"{_YEAR}\s?年\s?{_N}\s?月(?!\s?{_N}\s?日)", 0.25),
+                Pattern("ja_year_born", rf"{_YEAR}\s?年(?=\s?(?:生まれ|の生まれ))", 0.8),
+                Pattern("era_letter", r"(?<![A-Za-z])[MTSHR]\d{1,2}[./]\d{1,2}[./]\d{1,2}(?!\d)",
+                        0.35),
+                Pattern("iso", r"(?<!\d)\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?![\d-])", 0.35),
+                Pattern("dmy", r"(?<![\d-])\d{1,2}[-/.]\d{1,2}[-/.]\d{4}(?!\d)", 0.35),
+                Pattern("en_mdy", rf"{_MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}", 0.35),
+                Pattern("en_dmy", rf"\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS},? \d{{4}}", 0.35),
+                Pattern("ko_full", r"\d{4}\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일", 0.35),
+                Pattern("vi_full", r"ngày \d{1,2} tháng \d{1,2} năm \d{4}", 0.35),
+            ],
+            BIRTH_CONTEXT, language, name="date_of_birth", window=(30, 12),
+        )

@@ -1,0 +1,197 @@
+"""Normalise speech transcripts before matching, keeping a map back to the original text.
+
+Recognisers see `NormalizedText.text`; the spans they find are mapped back with
+`to_original()` so that the placeholder replaces exactly the characters the speaker produced
+(full-width digits, `〇九〇`, `ゼロキューゼロ`, `090 1234 5678` ...). Every normalised character
+remembers the half-open span of original characters it came from.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# (char, original start, original end)
+_Piece = tuple[str, int, int]
+
+_DASHES = frozenset("‐‑‒–—―−－﹣⁃")
+_CHOON = "ー"
+_KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                 "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# Spoken digits as a counter clerk hears a phone or card number read out (katakana forms;
+# hiragana is folded to katakana before lookup). Longest first so that キュー wins over ク.
+_SPOKEN = sorted({
+    "ゼロ": "0", "レイ": "0", "マル": "0", "イチ": "1", "ニー": "2", "ニ": "2", "サン": "3",
+    "ヨン": "4", "シ": "4", "ゴー": "5", "ゴ": "5", "ロク": "6", "ナナ": "7", "シチ": "7",
+    "ハチ": "8", "キュウ": "9", "キュー": "9", "ク": "9",
+}.items(), key=lambda item: -len(item[0]))
+# A run of fewer spoken digits is far more likely an ordinary word (イチゴ, サンゴ).
+_MIN_SPOKEN_KATAKANA = 3
+_MIN_SPOKEN_HIRAGANA = 4
+# Spaces and の (090の1234) separate digit groups in speech; commas do not (1,000円).
+_DIGIT_JOINERS = frozenset(" \tのノ")
+_GROUP_MARK = "ノ"
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of `text` to the original characters it covers."""
+        if end <= start:
+            return self.starts[start] if start < len(self.starts) else len(self.original), (
+                self.starts[start] if start < len(self.starts) else len(self.original))
+        return self.starts[start], self.ends[end - 1]
+
+
+def normalize(text: str) -> NormalizedText:
+    pieces = _nfkc(text)
+    pieces = _kanji_digits(pieces)
+    pieces = _spoken_digits(pieces, near_digits=False)
+    pieces = _spoken_digits(pieces, near_digits=True)
+    pieces = _dashes(pieces)
+    pieces = _join_digit_groups(pieces)
+    return NormalizedText(
+        original=text,
+        text="".join(p[0] for p in pieces),
+        starts=tuple(p[1] for p in pieces),
+        ends=tuple(p[2] for p in pieces),
+    )
+
+
+def _nfkc(text: str) -> list[_Piece]:
+    # Per character, so each output char keeps its source; full-width digits/letters and the
+    # ideographic space become ASCII here.
+    out: list[_Piece] = []
+    for index, char in enumerate(text):
+        for folded in unicodedata.normalize("NFKC", char):
+            out.append((folded, index, index + 1))
+    return out
+
+
+def _is_digit(char: str) -> bool:
+    return "0" <= char <= "9"
+
+
+def _kanji_digits(pieces: list[_Piece]) -> list[_Piece]:
+    """`〇九〇` → `090`. A lone kanji numeral (三番窓口) stays unless it touches a digit."""
+    out = list(pieces)
+    i = 0
+    while i < len(out):
+        if out[i][0] not in _KANJI_DIGITS:
+            i += 1
+            continue
+        j = i
+        while j < len(out) and out[j][0] in _KANJI_DIGITS:
+            j += 1
+        touches = (i > 0 and _is_digit(out[i - 1][0])) or (j < len(out) and _is_digit(out[j][0]))
+        if j - i >= 2 or touches:
+            for k in range(i, j):
+                char, start, end = out[k]
+                out[k] = (_KANJI_DIGITS[char], start, end)
+        i = j
+    return out
+
+
+def _to_katakana(char: str) -> str:
+    code = ord(char)
+    return chr(code + 0x60) if 0x3041 <= code <= 0x3096 else char
+
+
+def _spoken_digits(pieces: list[_Piece], *, near_digits: bool) -> list[_Piece]:
+    """`ゼロキューゼロ` / `ぜろきゅうぜろいち` → digits. A katakana run must be a whole word (not
+    inside ゴーストなど); hiragana runs need more digits since particles border them (しごく),
+    except, on the second pass, a short group beside digits already found (ぜろきゅうぜろの1234).
+    """
+    folded = "".join(_to_katakana(p[0]) for p in pieces)
+    out: list[_Piece] = []
+    i = 0
+    while i < len(pieces):
+        hiragana = _is_hiragana(pieces[i][0])
+        tokens = _spoken_run(pieces, folded, i, whole_word=not hiragana)
+        minimum = _MIN_SPOKEN_HIRAGANA if hiragana else _MIN_SPOKEN_KATAKANA
+        if near_digits and hiragana and _beside_digits(pieces, i, sum(t[0] for t in tokens)):
+            minimum = _MIN_SPOKEN_KATAKANA
+        previous = pieces[i - 1][0] if i else ""
+        starts_word = hiragana or not _is_kana(previous) or previous in "ノの"
+        if len(tokens) >= minimum and starts_word:
+            for length, digit in tokens:
+                out.append((digit, pieces[i][1], pieces[i + length - 1][2]))
+                i += length
+            continue
+        out.append(pieces[i])
+        i += 1
+    return out
+
+
+def _is_hiragana(char: str) -> bool:
+    return "\u3041" <= char <= "\u3096"
+
+
+def _is_kana(char: str) -> bool:
+    return "\u30a1" <= char <= "\u30fa"
+
+
+def _beside_digits(pieces: list[_Piece], start: int, length: int) -> bool:
+    end = start + length
+    after = "".join(p[0] for p in pieces[end:end + 2])
+    before = "".join(p[0] for p in pieces[max(0, start - 2):start])
+    return (len(after) == 2 and after[0] in _DIGIT_JOINERS and _is_digit(after[1])) or (
+        len(before) == 2 and before[1] in _DIGIT_JOINERS and _is_digit(before[0]))
+
+
+def _spoken_run(
+    pieces: list[_Piece], folded: str, start: int, *, whole_word: bool,
+) -> list[tuple[int, str]]:
+    tokens: list[tuple[int, str]] = []
+    i = start
+    while i < len(folded):
+        for word, digit in _SPOKEN:
+            if folded.startswith(word, i):
+                tokens.append((len(word), digit))
+                i += len(word)
+                break
+        else:
+            break
+    # A run that stops in the middle of a katakana word is a word, not a number (ゴーストなど).
+    if whole_word and i < len(folded) and _is_kana(pieces[i][0]) and folded[i] != _GROUP_MARK:
+        return []
+    return tokens
+
+
+def _dashes(pieces: list[_Piece]) -> list[_Piece]:
+    out: list[_Piece] = []
+    for index, (char, start, end) in enumerate(pieces):
+        if char in _DASHES:
+            char = "-"
+        elif char == _CHOON:
+            # ー is the katakana long-vowel mark; only between digits is it a dash (090ー1234).
+            before = index > 0 and _is_digit(pieces[index - 1][0])
+            after = index + 1 < len(pieces) and _is_digit(pieces[index + 1][0])
+            if before and after:
+                char = "-"
+        out.append((char, start, end))
+    return out
+
+
+def _join_digit_groups(pieces: list[_Piece]) -> list[_Piece]:
+    """`090 1234 5678` / `090の1234の5678` → `090-1234-5678`: speech splits numbers in groups."""
+    out: list[_Piece] = []
+    i = 0
+    while i < len(pieces):
+        char = pieces[i][0]
+        if char in _DIGIT_JOINERS and out and _is_digit(out[-1][0]):
+            j = i
+            while j < len(pieces) and pieces[j][0] in _DIGIT_JOINERS:
+                j += 1
+            if j < len(pieces) and _is_digit(pieces[j][0]) and j - i <= 2:
+                out.append(("-", pieces[i][1], pieces[j - 1][2]))
+                i = j
+                continue
+        out.append(pieces[i])
+        i += 1
+    return out

@@ -1,0 +1,101 @@
+"""Names. Two sources, both Presidio recognisers:
+
+- the NLP pipeline's named entities (GiNZA `Person` for Japanese, spaCy `PERSON` for English);
+- patterns for the ways people state names at a counter (名前は…です, …と申します, 田中さん,
+  我叫…, 제 이름은 …입니다, tên tôi là …), which also cover languages with no NER model here
+  (zh, ko, vi) and names the model misses in short spoken sentences.
+"""
+
+from __future__ import annotations
+
+import regex as re  # type: ignore[import-untyped]  # no stubs; used for \p{Han} and lookbehinds
+from presidio_analyzer import EntityRecognizer, Pattern, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from madoguchi.redaction.recognizer_base import ContextPatternRecognizer
+
+_KANJI_NAME = r"\p{Han}{1,4}(?:[ 　]?\p{Han}{1,4})?"
+_KATAKANA_NAME = r"[ァ-ヶ][ァ-ヶー]{1,9}(?:[・= ][ァ-ヶ][ァ-ヶー]{1,11}){0,2}"
+_LATIN_NAME = r"[A-Z][a-zà-ỹ'-]+(?: [A-Z][a-zà-ỹ'-]+){0,3}"
+_HONORIFIC = r"(?:さん|様|さま|くん|君|ちゃん|殿|氏)"
+# Role nouns that take さん/様 but are not names.
+_NOT_NAMES = frozenset({
+    "担当者", "運転手", "職員", "店員", "係員", "先生", "お客", "皆", "患者", "利用者", "申請者",
+    "本人", "代理人", "保護者", "家族", "区長", "市長", "窓口", "受付", "奥", "旦那", "お医者",
+    "大家", "管理人", "通訳", "相手", "向こう",
+})
+
+# GiNZA sometimes stops a katakana full name at a middle dot (グエン・ヴァン|・アン).
+_KATAKANA_TAIL = re.compile(r"(?:[・=＝][ァ-ヶ][ァ-ヶー]*)+")
+
+PERSON_CONTEXT = ("名前", "氏名", "お名前", "name", "名字", "姓名", "이름", "성함", "tên", "họ tên")
+
+
+class SpokenNameRecognizer(ContextPatternRecognizer):
+    def __init__(self, language: str) -> None:
+        patterns = [
+            Pattern("ja_intro", rf"(?<=(?:名前は|氏名は|名前が|名義は)\s?)"
+                                rf"(?:{_KANJI_NAME}|{_KATAKANA_NAME}|{_LATIN_NAME})"
+                                r"(?=\s?(?:です|でございます|と申します|といいます|と言います|になります|。|、|$))",
+                    0.75),
+            Pattern("ja_moushimasu", rf"(?<![\p{{Han}}ァ-ヶー])(?:{_KANJI_NAME}|{_KATAKANA_NAME})"
+                                     r"(?=\s?(?:と申します|といいます|と言います))", 0.75),
+            Pattern("ja_honorific", rf"(?<![\p{{Han}}ァ-ヶー])(?:\p{{Han}}{{2,4}}|{_KATAKANA_NAME})"
+                                    rf"(?=\s?{_HONORIFIC})", 0.55),
+            Pattern("latin_in_cjk", r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+){1,3}(?![A-Za-z])",
+                    0.3 if language in {"en", "vi"} else 0.5),
+            Pattern("en_intro", rf"(?<=(?i:my name is|name is|i'm called|call me|this is|"
+                                rf"my name's)\s){_LATIN_NAME}", 0.75),
+            Pattern("en_title", rf"(?<=(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s){_LATIN_NAME}", 0.7),
+            Pattern("zh_intro", r"(?<=(?:我叫|我的名字是|名字是|名字叫|姓名是|叫做|我姓)\s?)"
+                                r"\p{Han}{2,4}(?=\s?(?:[，。,.！!、]|$|先生|女士|小姐))", 0.75),
+            Pattern("zh_title", r"(?<![\p{Han}])\p{Han}{2,3}(?=先生|女士|小姐)", 0.5),
+            Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은)\s?)\p{Hangul}{2,4}"
+                                r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며))", 0.75),
+            Pattern("ko_title", r"(?<![\p{Hangul}])\p{Hangul}{2,4}(?=\s?(?:씨|님))",
+                    0.45),
+            Pattern("vi_intro", rf"(?<=(?i:tên tôi là|tôi tên là|tôi là|tên là|họ tên là|tên)\s)"
+                                rf"{_LATIN_NAME}", 0.75),
+        ]
+        super().__init__("PERSON", patterns, PERSON_CONTEXT, language, name="spoken_name")
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        return pattern_text.strip() in _NOT_NAMES
+
+
+class NerPersonRecognizer(EntityRecognizer):
+    """Maps the language pipeline's person entities (GiNZA `Person`, spaCy `PERSON`)."""
+
+    LABELS = frozenset({"Person", "PERSON", "PER"})
+
+    def __init__(self, language: str, score: float = 0.85) -> None:
+        self.score = score
+        self.recognizer_name: str = f"ner_person_{language}"
+        super().__init__(supported_entities=["PERSON"], supported_language=language,
+                         name=self.recognizer_name)
+
+    def load(self) -> None:  # the pipeline is loaded by the NLP engine
+        return None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        if nlp_artifacts is None:
+            return []
+        results = []
+        for entity in nlp_artifacts.entities:
+            surface = entity.text.strip()
+            if entity.label_ not in self.LABELS or len(surface) < 2 or surface in _NOT_NAMES:
+                continue
+            end = entity.end_char
+            tail = _KATAKANA_TAIL.match(text, end)
+            if tail and surface[-1:] >= "ァ":
+                end = tail.end()
+            results.append(RecognizerResult(
+                "PERSON", entity.start_char, end, self.score,
+                recognition_metadata={
+                    RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
+                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True,
+                },
+            ))
+        return results

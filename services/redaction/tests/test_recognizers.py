@@ -1,0 +1,168 @@
+"""Each recogniser: valid, invalid (checksum / shape) and near-miss cases, through the real
+analyzer (Presidio + GiNZA / spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from madoguchi.redaction.detector import Detector
+from madoguchi.redaction.identifiers import cn_resident_id_valid, my_number_check_digit
+
+
+def my_number(first11: str) -> str:
+    return first11 + str(my_number_check_digit(first11))
+
+
+VALID_MY_NUMBER = my_number("12345678901")
+BAD_CHECK = VALID_MY_NUMBER[:11] + str((int(VALID_MY_NUMBER[11]) + 1) % 10)
+
+
+def types(detector: Detector, text: str, language: str = "ja") -> set[str]:
+    return {finding.entity_type for finding in detector.find(text, language)}
+
+
+def masked(detector: Detector, text: str, value: str, language: str = "ja") -> bool:
+    return value not in detector.redact(text, language).text
+
+
+def test_my_number_check_digit_matches_the_ordinance() -> None:
+    # Worked example: 12345678901 → Σ P_n·Q_n = 2·1+3·0+4·9+5·8+6·7+7·6+2·5+3·4+4·3+5·2+6·1 = 212;
+    # 212 mod 11 = 3 → check digit 11 − 3 = 8.
+    assert my_number_check_digit("12345678901") == 8
+    assert my_number_check_digit("00000000000") == 0
+
+
+@pytest.mark.parametrize("text", [
+    f"マイナンバーは{VALID_MY_NUMBER}です",
+    f"個人番号 {VALID_MY_NUMBER[:4]} {VALID_MY_NUMBER[4:8]} {VALID_MY_NUMBER[8:]} です",
+    f"My Number: {VALID_MY_NUMBER[:4]}-{VALID_MY_NUMBER[4:8]}-{VALID_MY_NUMBER[8:]}",
+])
+def test_my_number_valid_with_context(detector: Detector, text: str) -> None:
+    assert "MY_NUMBER" in types(detector, text, "en" if text.startswith("My") else "ja")
+
+
+def test_my_number_spoken_in_kanji_is_masked_in_the_original(detector: Detector) -> None:
+    kanji = "".join("〇一二三四五六七八九"[int(d)] for d in VALID_MY_NUMBER)
+    result = detector.redact(f"マイナンバーは{kanji}です", "ja")
+    assert result.text == "マイナンバーは<MY_NUMBER>です"
+
+
+@pytest.mark.parametrize("text", [
+    f"マイナンバーは{BAD_CHECK}です",           # invalid check digit
+    f"注文番号は{VALID_MY_NUMBER}です",          # valid checksum, no context
+    f"マイナンバーは{VALID_MY_NUMBER}1です",     # 13 digits: near miss
+    "マイナンバーは111111111111です",            # all the same digit
+])
+def test_my_number_rejected(detector: Detector, text: str) -> None:
+    assert "MY_NUMBER" not in types(detector, text)
+
+
+def test_residence_card(detector: Detector) -> None:
+    assert "RESIDENCE_CARD" in types(detector, "在留カード番号はAB12345678CDです")
+    assert "RESIDENCE_CARD" in types(detector, "カードはｘｙ１２３４５６７８ｚｗ")
+    assert "RESIDENCE_CARD" not in types(detector, "番号はAB1234567CDです")   # 7 digits
+    assert "RESIDENCE_CARD" not in types(detector, "型番はAB12345678C9です")  # near miss
+
+
+def test_passport(detector: Detector) -> None:
+    assert "PASSPORT" in types(detector, "パスポート番号はTK1234567です")
+    assert "PASSPORT" in types(detector, "我的护照号码是E12345678", "zh")
+    assert "PASSPORT" not in types(detector, "注文番号はE12345678です")  # no context
+    assert "PASSPORT" not in types(detector, "パスポート番号はTK123456です")  # 6 digits
+
+
+@pytest.mark.parametrize("number", [
+    "090-1234-5678", "03-1234-5678", "0120-123-456", "0800-123-4567", "050-1234-5678",
+    "+81 90-1234-5678", "0312345678", "045(123)4567",
+])
+def test_phone_jp_valid(detector: Detector, number: str) -> None:
+    assert "PHONE_JP" in types(detector, f"電話番号は{number}です")
+
+
+@pytest.mark.parametrize("number", ["090-1234-567", "0120-1234-5678", "03-1234-56789"])
+def test_phone_jp_wrong_length(detector: Detector, number: str) -> None:
+    assert "PHONE_JP" not in types(detector, f"電話番号は{number}です")
+
+
+def test_foreign_phones(detector: Detector) -> None:
+    assert "PHONE_NUMBER" in types(detector, "我的电话是13812345678", "zh")
+    assert "PHONE_NUMBER" in types(detector, "제 전화번호는 010-1234-5678입니다", "ko")
+    assert "PHONE_NUMBER" in types(detector, "Call me at +1 415 555 0132", "en")
+
+
+def test_postal_code(detector: Detector) -> None:
+    assert "POSTAL_CODE" in types(detector, "〒160-0023 です")
+    assert "POSTAL_CODE" in types(detector, "郵便番号は1600023です")
+    assert "POSTAL_CODE" not in types(detector, "番号は160-0023です")  # no 〒 and no context
+
+
+def test_address_forms(detector: Detector) -> None:
+    for text, value in [
+        ("住所は東京都新宿区西新宿二丁目8番1号です", "西新宿二丁目8番1号"),
+        ("横浜市中区山下町1-2-3に住んでいます", "山下町1-2-3"),
+        ("大阪府大阪市北区梅田3丁目1番地です", "梅田3丁目1番地"),
+        ("2-8-1 Nishi-Shinjuku, Shinjuku-ku, Tokyo", "2-8-1 Nishi-Shinjuku"),
+    ]:
+        assert masked(detector, text, value, "en" if text[0].isdigit() else "ja"), text
+
+
+@pytest.mark.parametrize("text", [
+    "3番窓口へお越しください", "手数料300円です", "横浜市役所の3番窓口です", "区役所の2階です",
+])
+def test_counter_talk_is_not_an_address(detector: Detector, text: str) -> None:
+    assert detector.find(text, "ja") == ()
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("生年月日は昭和60年3月5日です", "ja"),
+    ("生年月日は平成元年一月八日です", "ja"),
+    ("平成3年生まれです", "ja"),
+    ("生年月日は1985年3月5日です", "ja"),
+    ("I was born on March 5, 1985", "en"),
+    ("出生日期是1990年7月21日", "zh"),
+    ("생년월일은 1990년 7월 21일입니다", "ko"),
+    ("Tôi sinh ngày 21/07/1990", "vi"),
+])
+def test_date_of_birth(detector: Detector, text: str, language: str) -> None:
+    assert "DATE_OF_BIRTH" in types(detector, text, language)
+
+
+def test_a_date_that_is_not_a_birth_date_is_kept(detector: Detector) -> None:
+    assert "DATE_OF_BIRTH" not in types(detector, "令和6年4月1日から受付します")
+
+
+@pytest.mark.parametrize(("text", "value", "language"), [
+    ("山田太郎と申します", "山田太郎", "ja"),
+    ("名前はグエン・ヴァン・アンです", "グエン・ヴァン・アン", "ja"),
+    ("佐藤さんはいらっしゃいますか", "佐藤", "ja"),
+    ("My name is John Smith", "John Smith", "en"),
+    ("我叫王小明。", "王小明", "zh"),
+    ("제 이름은 김민수입니다", "김민수", "ko"),
+    ("Tên tôi là Nguyễn Văn An", "Nguyễn Văn An", "vi"),
+])
+def test_person(detector: Detector, text: str, value: str, language: str) -> None:
+    assert masked(detector, text, value, language)
+
+
+def test_role_nouns_are_not_names(detector: Detector) -> None:
+    assert "PERSON" not in types(detector, "担当者さんに聞いてください")
+
+
+def test_email_and_bank_account(detector: Detector) -> None:
+    assert "EMAIL" in types(detector, "メールはtaro.yamada@example.co.jpです")
+    assert "EMAIL" not in types(detector, "メールはtaro.yamada@localです")
+    assert "BANK_ACCOUNT" in types(detector, "口座番号は普通1234567です")
+    assert "BANK_ACCOUNT" not in types(detector, "整理券は1234567です")
+
+
+def test_national_ids(detector: Detector) -> None:
+    assert cn_resident_id_valid("11010519491231002X")
+    assert not cn_resident_id_valid("110105194912310021")
+    assert "NATIONAL_ID" in types(detector, "身份证号码11010519491231002X", "zh")
+    assert "NATIONAL_ID" in types(detector, "주민등록번호 900101-1234567", "ko")
+
+
+def test_redaction_replaces_with_typed_placeholders(detector: Detector) -> None:
+    result = detector.redact("山田太郎と申します。電話は090-1234-5678です", "ja")
+    assert result.text == "<PERSON>と申します。電話は<PHONE_JP>です"
+    assert result.counts() == {"PERSON": 1, "PHONE_JP": 1}
