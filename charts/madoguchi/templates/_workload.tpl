@@ -1,0 +1,314 @@
+{{/*
+Per-service objects. Call with (dict "root" $ "service" "<name>"); the files under
+templates/<service>/ are one-line includes of these, so every service gets the same hardening.
+*/}}
+
+{{- define "madoguchi.http" -}}8080{{- end -}}
+
+{{- define "madoguchi.serviceaccount" -}}
+{{- $name := include "madoguchi.name" .service }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ $name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+# Services never talk to the Kubernetes API: no token is mounted anywhere.
+automountServiceAccountToken: false
+{{- end -}}
+
+{{- define "madoguchi.service" -}}
+{{- $name := include "madoguchi.name" .service }}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ $name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+spec:
+  type: ClusterIP
+  selector:
+    {{- include "madoguchi.selectorLabels" . | nindent 4 }}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
+{{- end -}}
+
+{{- define "madoguchi.pdb" -}}
+{{- $name := include "madoguchi.name" .service }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ $name }}
+  namespace: {{ .root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      {{- include "madoguchi.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{- define "madoguchi.env" -}}
+{{- $root := .root -}}
+{{- $prefix := printf "MADOGUCHI_%s_" (upper .service) -}}
+- name: MADOGUCHI_ENV
+  value: prod
+- name: {{ $prefix }}NATS__URL
+  value: {{ include "madoguchi.natsUrl" $root | quote }}
+- name: {{ $prefix }}NATS__USER
+  value: {{ .service }}
+- name: {{ $prefix }}NATS__PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.natsClient.usersSecret }}
+      key: {{ .service }}
+- name: {{ $prefix }}NATS__CA_FILE
+  value: /etc/madoguchi/nats-ca/ca.crt
+- name: {{ $prefix }}HTTP__HOST
+  value: "0.0.0.0"
+- name: {{ $prefix }}HTTP__PORT
+  value: {{ include "madoguchi.http" . | quote }}
+- name: {{ $prefix }}LOG_FORMAT
+  value: json
+{{- with $root.Values.network.otlpCollector.endpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+- name: OTEL_SERVICE_NAME
+  value: {{ include "madoguchi.name" $.service }}
+{{- end }}
+{{- if eq .service "audit" }}
+- name: MADOGUCHI_AUDIT_DATABASE__DSN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.postgresql.dsnSecret }}
+      key: dsn
+{{- end }}
+{{- with (get $root.Values.services .service).extraEnv }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "madoguchi.deployment" -}}
+{{- $root := .root -}}
+{{- $svc := get $root.Values.services .service -}}
+{{- $name := include "madoguchi.name" .service -}}
+{{- $scaled := and $root.Values.autoscaling.enabled (hasKey $svc "scaling") -}}
+{{- $gpu := and (hasKey $svc "gpu") $svc.gpu.enabled -}}
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ $name }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+spec:
+  {{- if not $scaled }}
+  replicas: {{ $svc.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  selector:
+    matchLabels:
+      {{- include "madoguchi.selectorLabels" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include "madoguchi.labels" . | nindent 8 }}
+    spec:
+      serviceAccountName: {{ $name }}
+      automountServiceAccountToken: false
+      enableServiceLinks: false
+      securityContext:
+        {{- include "madoguchi.podSecurityContext" . | nindent 8 }}
+      affinity:
+        {{- include "madoguchi.regionAffinity" $root | nindent 8 }}
+      {{- with $root.Values.image.pullSecrets }}
+      imagePullSecrets: {{ toJson . }}
+      {{- end }}
+      {{- if $gpu }}
+      {{- with $svc.gpu.nodeSelector }}
+      nodeSelector: {{ toJson . }}
+      {{- end }}
+      {{- with $svc.gpu.tolerations }}
+      tolerations: {{ toJson . }}
+      {{- end }}
+      {{- end }}
+      terminationGracePeriodSeconds: 60
+      containers:
+        - name: {{ .service }}
+          image: {{ include "madoguchi.image" (dict "root" $root "service" .service "variant" ($svc.variant | default "")) }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          args: ["python", "-m", "madoguchi.{{ .service }}"]
+          securityContext:
+            {{- include "madoguchi.containerSecurityContext" . | nindent 12 }}
+          ports:
+            - name: http
+              containerPort: {{ include "madoguchi.http" . }}
+              protocol: TCP
+          env:
+            {{- include "madoguchi.env" . | nindent 12 }}
+          readinessProbe:
+            httpGet: {path: /readyz, port: http}
+            periodSeconds: 5
+          livenessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 10
+            failureThreshold: 6
+          resources:
+            {{- $resources := deepCopy $svc.resources }}
+            {{- if $gpu }}
+            {{- $_ := set $resources.limits $svc.gpu.resourceName $svc.gpu.count }}
+            {{- end }}
+            {{- toYaml $resources | nindent 12 }}
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+            - name: nats-ca
+              mountPath: /etc/madoguchi/nats-ca
+              readOnly: true
+            {{- if hasKey $svc "models" }}
+            - name: models
+              mountPath: {{ $svc.models.mountPath }}
+              readOnly: true
+            {{- end }}
+      volumes:
+        # The root filesystem is read-only; scratch space is a size-bounded emptyDir.
+        - name: tmp
+          emptyDir: {sizeLimit: 1Gi}
+        - name: nats-ca
+          secret:
+            secretName: {{ $root.Values.natsClient.caSecret }}
+            items: [{key: ca.crt, path: ca.crt}]
+        {{- if hasKey $svc "models" }}
+        # Models are mounted, never baked into the image (docs/operators/install.md).
+        - name: models
+          persistentVolumeClaim:
+            claimName: {{ $svc.models.claimName }}
+            readOnly: true
+        {{- end }}
+{{- end -}}
+
+{{/*
+The service's NetworkPolicy: only the approved edges. Egress: NATS (client port), DNS, the OTLP
+collector; audit also PostgreSQL. Ingress: ingest from the tablets' ingress controller, audit
+from the auditors' ingress controller; the other services accept nothing.
+*/}}
+{{- define "madoguchi.networkpolicy" -}}
+{{- $root := .root -}}
+{{- $net := $root.Values.network -}}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ include "madoguchi.name" .service }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "madoguchi.selectorLabels" . | nindent 6 }}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    {{- if eq .service "ingest" }}
+    - from:
+        {{- include "madoguchi.peer" $net.ingestIngressController | nindent 8 }}
+      ports: [{port: {{ include "madoguchi.http" . }}, protocol: TCP}]
+    {{- else if eq .service "audit" }}
+    - from:
+        {{- include "madoguchi.peer" $net.auditIngressController | nindent 8 }}
+      ports: [{port: {{ include "madoguchi.http" . }}, protocol: TCP}]
+    {{- else }} []
+    {{- end }}
+  egress:
+    - to:
+        - podSelector:
+            matchLabels:
+              {{- include "madoguchi.natsSelector" $root | nindent 14 }}
+      ports: [{port: 4222, protocol: TCP}]
+    - to:
+        {{- include "madoguchi.peer" $net.dns | nindent 8 }}
+      ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+    - to:
+        {{- include "madoguchi.peer" $net.otlpCollector | nindent 8 }}
+      ports: [{port: {{ $net.otlpCollector.port }}, protocol: TCP}]
+    {{- if eq .service "audit" }}
+    {{- $pg := $root.Values.postgresql }}
+    - to:
+        {{- if $pg.cidrs }}
+        {{- range $pg.cidrs }}
+        - ipBlock: {cidr: {{ . }}}
+        {{- end }}
+        {{- else }}
+        {{- include "madoguchi.peer" $pg | nindent 8 }}
+        {{- end }}
+      ports: [{port: {{ $pg.port }}, protocol: TCP}]
+    {{- end }}
+{{- end -}}
+
+{{- define "madoguchi.scaledobject" -}}
+{{- $root := .root -}}
+{{- $svc := get $root.Values.services .service -}}
+{{- if $root.Values.autoscaling.enabled }}
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata:
+  name: {{ include "madoguchi.name" .service }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+spec:
+  scaleTargetRef:
+    name: {{ include "madoguchi.name" .service }}
+  pollingInterval: {{ $root.Values.autoscaling.pollingInterval }}
+  cooldownPeriod: {{ $root.Values.autoscaling.cooldownPeriod }}
+  minReplicaCount: {{ $svc.scaling.minReplicas }}
+  maxReplicaCount: {{ $svc.scaling.maxReplicas }}
+  triggers:
+    # Lag of the service's durable consumer (named after the service) on CONVERSATION.
+    - type: nats-jetstream
+      metadata:
+        natsServerMonitoringEndpoint: {{ printf "%s.%s.svc:%v" $root.Values.nats.fullnameOverride $root.Release.Namespace $root.Values.nats.config.monitor.port | quote }}
+        account: "$G"
+        stream: CONVERSATION
+        consumer: {{ .service | quote }}
+        lagThreshold: {{ $svc.scaling.lagThreshold | quote }}
+        useHttps: "false"
+{{- end }}
+{{- end -}}
+
+{{/* TLS-only ingress; each through its own controller (tablets vs auditors). */}}
+{{- define "madoguchi.ingress" -}}
+{{- $root := .root -}}
+{{- $ing := get $root.Values.ingress .service -}}
+{{- $name := include "madoguchi.name" .service -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ $name }}
+  namespace: {{ $root.Release.Namespace }}
+  labels:
+    {{- include "madoguchi.labels" . | nindent 4 }}
+  {{- with $ing.annotations }}
+  annotations: {{ toJson . }}
+  {{- end }}
+spec:
+  ingressClassName: {{ $ing.className }}
+  tls:
+    - hosts: [{{ $ing.host | quote }}]
+      secretName: {{ $ing.tlsSecret }}
+  rules:
+    - host: {{ $ing.host | quote }}
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ $name }}
+                port: {name: http}
+{{- end -}}
