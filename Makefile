@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --all-packages
 PYTEST_ARGS ?=
 
-.PHONY: up down status test lint typecheck pytest sync schemas test-faults bench clean
+.PHONY: up down status test lint typecheck pytest sync schemas test-faults bench clean eval
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,6 +42,9 @@ schemas: sync ## regenerate the reviewed JSON Schema snapshots after a deliberat
 
 test-faults: sync
 	$(RUN) pytest tests/fault -m fault $(PYTEST_ARGS)
+
+eval: sync ## redaction precision/recall/F2 on the synthetic corpus -> bench/results/redaction_eval.json
+	$(RUN) python services/redaction/eval/evaluate.py bench/results/redaction_eval.json
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -14,12 +14,20 @@ import typer
 
 from madoguchi.ops import stack
 from madoguchi.ops.admin import admin_nats
+from madoguchi.ops.audit_cli import audit_app, auditors_app
+from madoguchi.ops.identity_cli import devices_app, staff_app
+from madoguchi.ops.models_cli import models_app
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import Retention, apply_topology
 
 app = typer.Typer(no_args_is_help=True, help="Madoguchi (窓口) operator CLI")
 streams_app = typer.Typer(no_args_is_help=True, help="JetStream streams, buckets, consumers")
 app.add_typer(streams_app, name="streams")
+app.add_typer(models_app, name="models")
+app.add_typer(audit_app, name="audit")
+app.add_typer(auditors_app, name="auditors")
+app.add_typer(devices_app, name="devices")
+app.add_typer(staff_app, name="staff")
 
 HOME_HELP = "Local stack folder (secrets, data, logs). Env: MADOGUCHI_HOME."
 

@@ -21,12 +21,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from madoguchi.shared.embedded.nats import NatsServer, random_encryption_key, random_secret
 from madoguchi.shared.embedded.ports import die_with_parent, port_is_free
 from madoguchi.shared.embedded.postgres import PostgresServer
+from madoguchi.shared.embedded.services import service_env
 from madoguchi.shared.embedded.tls import make_loopback_tls
+from madoguchi.shared.models.store import ModelStore
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.permissions import ADMIN, SERVICES, all_permissions
+from madoguchi.shared.settings import NatsSettings
 from madoguchi.shared.streams import Retention, apply_topology
 from madoguchi.shared.testing.cluster import secure_nats_server
 
@@ -76,6 +81,9 @@ def load_secrets(paths: StackPaths) -> dict[str, Any]:
     """Secrets are created once and reused, so data encrypted at rest stays readable."""
     if paths.secrets.exists():
         data: dict[str, Any] = json.loads(paths.secrets.read_text())
+        if "ingest_token_secret" not in data:  # a home created before ingest had sign-in
+            data["ingest_token_secret"] = random_secret()
+            paths.secrets.write_text(json.dumps(data, indent=2))
         return data
     paths.home.mkdir(parents=True, exist_ok=True)
     paths.home.chmod(0o700)
@@ -83,6 +91,7 @@ def load_secrets(paths: StackPaths) -> dict[str, Any]:
         "nats_passwords": {name: random_secret() for name in all_permissions()},
         "jetstream_key": random_encryption_key(),
         "postgres_password": random_secret(),
+        "ingest_token_secret": random_secret(),  # HMAC key of staff session tokens
     }
     paths.secrets.write_text(json.dumps(data, indent=2))
     paths.secrets.chmod(0o600)
@@ -95,22 +104,16 @@ def _check_ports() -> None:
         raise SystemExit(f"ports already in use: {', '.join(busy)} (is a stack running?)")
 
 
-def _service_env(service: str, nats_url: str, password: str, paths: StackPaths,
+def _service_env(service: str, nats: NatsSettings, paths: StackPaths,
                  postgres: PostgresServer) -> dict[str, str]:
-    prefix = f"MADOGUCHI_{service.upper()}_"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
-    env |= {
-        "MADOGUCHI_ENV": "prod",  # the local stack has real TLS and secrets: no dev shortcuts
-        f"{prefix}NATS__URL": nats_url,
-        f"{prefix}NATS__USER": service,
-        f"{prefix}NATS__PASSWORD": password,
-        f"{prefix}NATS__CA_FILE": str(paths.tls / "ca.pem"),
-        f"{prefix}HTTP__PORT": str(DEFAULT_PORTS[service]),
-        "HF_HUB_OFFLINE": "1",
-    }
+    extra: dict[str, str] = {}
     if service == "audit":
-        env[f"{prefix}DATABASE__DSN"] = postgres.dsn("madoguchi_audit")
-    return env
+        extra["DATABASE__DSN"] = postgres.dsn("madoguchi_audit")
+    if service == "recognition":
+        extra["MODELS_DIR"] = str(paths.home / "models")
+    if service == "ingest":
+        extra["AUTH__TOKEN_SECRET"] = load_secrets(paths)["ingest_token_secret"]
+    return service_env(service, nats, DEFAULT_PORTS[service], extra)
 
 
 class Stack:
@@ -137,6 +140,8 @@ class Stack:
         ).start()
         self._ensure_database("madoguchi_audit")
         asyncio.run(self._apply_topology(secure.admin()))
+        # The default model comes from installed PyPI packages: idempotent, no network.
+        ModelStore(self.paths.home / "models").pull("whisper-base")
         for service in SERVICES:
             self._start_service(service, secrets["nats_passwords"][service])
         self._write_state()
@@ -159,10 +164,12 @@ class Stack:
 
     def _start_service(self, service: str, password: str) -> None:
         assert self.nats is not None and self.postgres is not None
+        nats = NatsSettings(url=self.nats.url, user=service, password=SecretStr(password),
+                            ca_file=self.paths.tls / "ca.pem")
         log = (self.paths.logs / f"{service}.log").open("ab")
         self.services[service] = subprocess.Popen(
             [sys.executable, "-m", f"madoguchi.{service}"],
-            env=_service_env(service, self.nats.url, password, self.paths, self.postgres),
+            env=_service_env(service, nats, self.paths, self.postgres),
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=die_with_parent,
         )
