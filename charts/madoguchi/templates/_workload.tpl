@@ -77,10 +77,15 @@ spec:
 - name: {{ $prefix }}LOG_FORMAT
   value: json
 {{- with $root.Values.network.otlpCollector.endpoint }}
-- name: OTEL_EXPORTER_OTLP_ENDPOINT
+- name: {{ $prefix }}OTEL__ENDPOINT
   value: {{ . | quote }}
-- name: OTEL_SERVICE_NAME
-  value: {{ include "madoguchi.name" $.service }}
+{{- end }}
+{{- if eq .service "ingest" }}
+- name: MADOGUCHI_INGEST_AUTH__TOKEN_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ $root.Values.ingestAuth.tokenSecret }}
+      key: token-secret
 {{- end }}
 {{- if eq .service "audit" }}
 - name: MADOGUCHI_AUDIT_DATABASE__DSN

@@ -15,6 +15,7 @@ import typer
 from madoguchi.ops import stack
 from madoguchi.ops.admin import admin_nats
 from madoguchi.ops.audit_cli import audit_app, auditors_app
+from madoguchi.ops.cluster_cli import cluster_app
 from madoguchi.ops.identity_cli import devices_app, staff_app
 from madoguchi.ops.models_cli import models_app
 from madoguchi.shared.natsconn import connect
@@ -28,6 +29,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(auditors_app, name="auditors")
 app.add_typer(devices_app, name="devices")
 app.add_typer(staff_app, name="staff")
+app.add_typer(cluster_app, name="cluster")
 
 HOME_HELP = "Local stack folder (secrets, data, logs). Env: MADOGUCHI_HOME."
 
