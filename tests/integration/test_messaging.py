@@ -136,3 +136,31 @@ async def test_permanent_failure_dead_letters_at_once(jetstream: JetStreamContex
     [letter] = await _dead_letters(jetstream)
     assert (letter.reason_code, letter.deliveries) == ("unsupported_pair", 1)
     await asyncio.sleep(0)
+
+
+async def test_outages_wait_instead_of_dead_lettering(jetstream: JetStreamContext) -> None:
+    from madoguchi.shared.messaging import DependencyUnavailable
+
+    attempts = 0
+
+    async def handler(delivery: Delivery[UtteranceTranscribed]) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts <= 4:  # more failures than max_deliver allows for ordinary errors
+            raise DependencyUnavailable("database down")
+
+    consumer = EventConsumer(jetstream, service="translation", event_type=UtteranceTranscribed,
+                             handler=handler, max_deliver=2, retry_delay=0.01)
+    # The server must not cut the retries short either (audit's consumer is configured so).
+    from nats.js.api import ConsumerConfig
+
+    info = await jetstream.consumer_info("CONVERSATION", "translation")
+    config: ConsumerConfig = info.config
+    config.max_deliver = -1
+    await jetstream.add_consumer("CONVERSATION", config)
+    await publish_event(jetstream, _transcribed())
+    await _drive(jetstream, consumer, 8)
+    assert attempts == 5
+    assert await _dead_letters(jetstream) == []
+    info = await jetstream.consumer_info("CONVERSATION", "translation")
+    assert info.num_ack_pending == 0 and info.num_pending == 0

@@ -67,6 +67,18 @@ class PermanentFailure(Exception):
         self.reason = reason
 
 
+class DependencyUnavailable(Exception):
+    """A dependency (database, object store ...) is down: retry later, however long it takes.
+
+    Unlike other errors it does not use up the event's retry budget and never dead-letters it:
+    an outage must delay events, not divert them. The consumer backs off up to
+    `MAX_OUTAGE_BACKOFF_S` between attempts.
+    """
+
+
+MAX_OUTAGE_BACKOFF_S = 15.0
+
+
 @dataclass(frozen=True)
 class Delivery(Generic[E]):
     event: E
@@ -156,6 +168,13 @@ class EventConsumer(Generic[E]):
             await self._dead_letter(msg, headers, deliveries, exc.reason_code, safe_reason(exc),
                                     event)
             return "dead_letter"
+        except DependencyUnavailable as exc:
+            log.warning("dependency unavailable, will retry", extra={
+                "event_id": event.event_id, "error": type(exc.__cause__ or exc).__name__,
+                "delivery": deliveries})
+            backoff = self._retry_delay * 2 ** min(deliveries, 6)
+            await msg.nak(delay=min(MAX_OUTAGE_BACKOFF_S, backoff))
+            return "waiting"
         except Exception as exc:  # the worker must survive any handler failure
             if deliveries >= self._max_deliver:
                 await self._dead_letter(msg, headers, deliveries, "max_deliver", safe_reason(exc),

@@ -67,6 +67,10 @@ class ConsumerSpec:
     filter_subjects: tuple[str, ...]
     ack_wait: timedelta = timedelta(seconds=30)
     max_deliver: int = 5
+    """Attempts before a failing event is dead-lettered (by `EventConsumer`)."""
+    server_max_deliver: int | None = None
+    """JetStream's own limit (None: `max_deliver`; -1: unlimited, for services whose outages are
+    retried without limit — see `messaging.DependencyUnavailable`)."""
     max_ack_pending: int = 256
     backoff: tuple[timedelta, ...] = field(default=())
 
@@ -80,7 +84,8 @@ class ConsumerSpec:
             deliver_policy=DeliverPolicy.ALL,
             ack_policy=AckPolicy.EXPLICIT,
             ack_wait=self.ack_wait.total_seconds(),
-            max_deliver=self.max_deliver,
+            max_deliver=(self.max_deliver if self.server_max_deliver is None
+                         else self.server_max_deliver),
             max_ack_pending=self.max_ack_pending,
             filter_subjects=list(self.filter_subjects),
             backoff=[b.total_seconds() for b in self.backoff] or None,
@@ -115,6 +120,8 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         stream=AUDIT,
         filter_subjects=tuple(AUDIT_SUBJECTS),
         max_ack_pending=1024,
+        # A database outage must delay audit events, never drop them (tests/fault).
+        server_max_deliver=-1,
     ),
 )
 

@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
+import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from madoguchi.audit import queries
@@ -20,6 +22,7 @@ from madoguchi.audit.service import AuditService
 from madoguchi.audit.verify import load_checkpoints, verify_chain
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.merkle import ProofError
+from madoguchi.shared.messaging import DependencyUnavailable
 
 _basic = HTTPBasic(auto_error=False, realm="madoguchi-audit")
 Token = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -40,7 +43,7 @@ Conn = Annotated[AsyncConn, Depends(_connection)]
 
 async def _record(service: AuditService, auditor_id: str | None, action: str, outcome: str,
                   attributes: dict[str, Any]) -> None:
-    await service.writer.append([AuditEvent(
+    await service.append([AuditEvent(
         kind="query" if outcome == "success" else "auth", action=action,
         outcome=outcome,
         actor=AuditActor(service="audit", auditor_id=auditor_id),
@@ -73,6 +76,14 @@ Who = Annotated[Auditor, Depends(_auditor)]
 
 def create_app(service: AuditService) -> FastAPI:
     app = FastAPI(title="Madoguchi audit", version="1", docs_url=None, redoc_url=None)
+
+    async def database_down(_: Request, __: Exception) -> JSONResponse:
+        # A query that cannot be recorded is not answered: 503, and the auditor retries.
+        return JSONResponse({"detail": "audit database unavailable"}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    app.add_exception_handler(psycopg.OperationalError, database_down)
+    app.add_exception_handler(DependencyUnavailable, database_down)
     app.state.audit = service
 
     async def record(auditor_id: str | None, action: str, outcome: str,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
+import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from madoguchi.audit.chain import StoredEvent
@@ -14,7 +16,7 @@ from madoguchi.audit.ledger import ChainBroken, create_checkpoint
 from madoguchi.audit.migrate import upgrade
 from madoguchi.audit.settings import AuditSettings
 from madoguchi.audit.store import AuditWriter
-from madoguchi.shared.messaging import Delivery
+from madoguchi.shared.messaging import Delivery, DependencyUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,17 @@ class AuditService:
         self._conn = await connect_app(self.dsn)
         self._writer = AuditWriter(self._conn)
 
+    async def _reconnect(self) -> None:
+        self._conn = await connect_app(self.dsn)
+        self._writer = AuditWriter(self._conn)
+        log.info("audit database reconnected")
+
+    async def _drop_connection(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and not conn.closed:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
     async def close(self) -> None:
         if self._conn is not None:
             await self._conn.close()
@@ -50,9 +63,23 @@ class AuditService:
     def database_ready(self) -> bool:
         return self._conn is not None and not self._conn.closed
 
+    async def append(self, events: list[StoredEvent]) -> list[int | None]:
+        """Append through the service's connection, reopening it after PostgreSQL came back.
+
+        Raises `DependencyUnavailable` while the database is down.
+        """
+        try:
+            if not self.database_ready():
+                await self._reconnect()
+            return await self.writer.append(events)
+        except psycopg.OperationalError as exc:
+            await self._drop_connection()
+            raise DependencyUnavailable("audit database unavailable") from exc
+
     async def handle(self, delivery: Delivery[StoredEvent]) -> None:
-        """Store the event; returning lets the consumer ack, i.e. only after commit."""
-        seqs = await self.writer.append([delivery.event])
+        """Store the event; returning lets the consumer ack, i.e. only after commit. While
+        PostgreSQL is down the event waits in the stream; it is never dead-lettered."""
+        seqs = await self.append([delivery.event])
         if seqs[0] is None:
             log.info("duplicate audit event ignored", extra={"event_id": delivery.event.event_id})
 
