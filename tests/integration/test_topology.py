@@ -23,7 +23,7 @@ async def test_stream_settings(jetstream: JetStreamContext) -> None:
     assert audit.deny_delete and audit.deny_purge and not audit.max_age
     for spec in CONSUMERS:
         info = await jetstream.consumer_info(spec.stream, spec.durable)
-        assert info.config.max_deliver == spec.max_deliver
+        assert info.config.max_deliver == spec.config().max_deliver
         assert info.config.ack_policy == "explicit"
 
 
@@ -35,3 +35,8 @@ async def test_audit_stream_refuses_purge_and_delete(jetstream: JetStreamContext
     with pytest.raises(APIError):
         await jetstream.delete_msg(AUDIT, ack.seq)
     assert (await jetstream.stream_info(AUDIT)).state.messages == 1
+
+
+def test_only_audit_retries_without_a_server_limit() -> None:
+    limits = {spec.service: spec.config().max_deliver for spec in CONSUMERS}
+    assert limits == {"recognition": 3, "translation": 5, "redaction": 5, "audit": -1}
