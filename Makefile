@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --all-packages
 PYTEST_ARGS ?=
 
-.PHONY: up down status test lint typecheck pytest sync schemas test-faults bench clean eval
+.PHONY: up down status test lint typecheck pytest sync schemas test-faults bench clean eval browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -26,7 +26,20 @@ down: $(UV)
 status: $(UV)
 	$(RUN) madoguchi status
 
-test: sync lint typecheck pytest ## everything CI runs
+test: sync browser lint typecheck pytest ## everything CI runs
+
+# Debian's Chromium for the tablet-app e2e tests (tests/e2e; never `playwright install`).
+# Fonts: CJK, Devanagari and Myanmar, so the screenshots in test-artifacts/ are readable.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core
+browser: ## install /usr/bin/chromium for tests/e2e if missing (needs root or passwordless sudo)
+	@if [ -x /usr/bin/chromium ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); \
+	elif sudo -n true 2>/dev/null; then \
+	  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); \
+	else \
+	  echo "tests/e2e need /usr/bin/chromium: run 'sudo apt-get install -y $(BROWSER_PACKAGES)' (the e2e tests fail until then)" >&2; \
+	fi
 
 lint: sync
 	$(RUN) ruff check .
@@ -45,6 +58,9 @@ test-faults: sync
 
 eval: sync ## redaction precision/recall/F2 on the synthetic corpus -> bench/results/redaction_eval.json
 	$(RUN) python services/redaction/eval/evaluate.py bench/results/redaction_eval.json
+
+bench: sync ## benchmarks (records, never asserts) -> bench/results/*.json + *.png; see bench/README.md
+	PYTHONPATH=. $(RUN) python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,662 @@
+// Madoguchi counter-tablet app. Plain JS, no build, no third-party code (the counter network
+// reaches only the cluster). Privacy: the token, the device secret and the conversation live in
+// memory only — nothing is written to localStorage/sessionStorage/IndexedDB/cookies — and the
+// conversation is removed from the page when the session is ended and erased.
+"use strict";
+
+(() => {
+  const API = "/v1";
+  const LANGS = window.MADOGUCHI_LANGUAGES;
+  const VTEXT = window.MADOGUCHI_VISITOR_TEXT;
+  const $ = (id) => document.getElementById(id);
+
+  // Everything the app knows, in memory. `reset*` functions drop it.
+  const state = {
+    auth: null,        // {token, device_id, staff_id, counter_id, expires_at}
+    session: null,     // SessionResponse
+    phrases: null,     // PhrasesResponse
+    visitorLang: null, // entry of LANGS, or null while auto-detecting
+    detected: null,    // language tag recognition detected for the visitor
+    events: null,      // AbortController of the result stream
+    cards: new Map(),  // utterance_id -> {staff: li, visitor: li, speaker}
+    recorder: null,    // active push-to-talk recording
+  };
+
+  // ---------------------------------------------------------------- screens and API
+  function show(screen) {
+    for (const id of ["signin", "choose", "talk", "receipt"]) $(id).hidden = id !== screen;
+  }
+
+  class ApiError extends Error {
+    constructor(status, detail) { super(`HTTP ${status}`); this.status = status; this.detail = detail; }
+  }
+
+  async function call(method, path, {json, body, headers = {}, signal} = {}) {
+    const h = {...headers};
+    if (state.auth) h.Authorization = `Bearer ${state.auth.token}`;
+    if (json !== undefined) { h["Content-Type"] = "application/json"; body = JSON.stringify(json); }
+    const response = await fetch(API + path, {method, headers: h, body, signal, cache: "no-store",
+                                              credentials: "omit"});
+    if (!response.ok) {
+      let detail = null;
+      try { detail = (await response.json()).detail; } catch { /* not JSON */ }
+      if (response.status === 401 && state.auth) expired();
+      throw new ApiError(response.status, detail);
+    }
+    return response.status === 204 ? null : response.json();
+  }
+
+  function problem(err) {
+    // Japanese, for staff. Never shows server text that could echo input.
+    if (!(err instanceof ApiError)) return "サーバーに接続できません。ネットワークを確認してください。";
+    switch (err.status) {
+      case 401: return "サインインできません。ID・シークレット・パスワードを確認してください。";
+      case 423: return "失敗が続いたため一時的にロックされています。数分待ってからやり直してください。";
+      case 429: return "操作が多すぎます。少し待ってからやり直してください。";
+      case 409: return "この会話はすでに終了しています。";
+      case 413: return "録音が長すぎます。短く区切って話してください。";
+      case 415: case 422: return "音声を受け付けられませんでした。もう一度話してください。";
+      case 503: return "サーバーが一時的に応答しません。もう一度お試しください。";
+      default: return `エラーが発生しました（${err.status}）。`;
+    }
+  }
+
+  function newKey() {
+    // Idempotency-Key: [A-Za-z0-9_-]{1,64}; a retry of the same upload reuses it.
+    return crypto.randomUUID().replaceAll("-", "");
+  }
+
+  // ---------------------------------------------------------------- 1. sign in
+  $("signin-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const fields = Object.fromEntries(["device_id", "device_secret", "staff_id", "password"]
+      .map((k) => [k, String(form.get(k) || "")]));
+    const error = $("signin-error");
+    error.hidden = true;
+    $("signin-button").disabled = true;
+    try {
+      const reply = await call("POST", "/auth/login", {json: fields});
+      state.auth = {token: reply.token, device_id: reply.device_id, staff_id: reply.staff_id,
+                    counter_id: String(form.get("counter_id")), expires_at: reply.expires_at};
+      $("password").value = "";
+      $("device_secret").value = "";
+      await enterChooser();
+    } catch (err) {
+      error.textContent = problem(err);
+      error.hidden = false;
+    } finally {
+      $("signin-button").disabled = false;
+    }
+  });
+
+  function signOut(message) {
+    endResults();
+    resetConversation();
+    state.auth = null;
+    state.phrases = null;
+    for (const id of ["device_secret", "password", "staff_id"]) $(id).value = "";
+    const error = $("signin-error");
+    error.hidden = !message;
+    error.textContent = message || "";
+    show("signin");
+  }
+
+  function expired() {
+    // Token expired or the device/staff was revoked: start again from sign-in.
+    queueMicrotask(() => signOut("サインインの有効期限が切れたか、無効になりました。もう一度サインインしてください。"));
+  }
+
+  $("signout").addEventListener("click", () => signOut());
+  $("receipt-signout").addEventListener("click", () => signOut());
+
+  // ---------------------------------------------------------------- 2. choose language
+  async function enterChooser() {
+    $("who").textContent = `職員 ${state.auth.staff_id} ・ 窓口 ${state.auth.counter_id}`;
+    let offered = null;
+    try {
+      offered = new Set((await call("GET", "/languages")).languages.map((l) => l.tag));
+      state.phrases = await call("GET", "/phrases");
+    } catch (err) {
+      if (!state.auth) return;
+      $("choose-error").textContent = problem(err);
+      $("choose-error").hidden = false;
+    }
+    const list = $("languages");
+    list.replaceChildren();
+    for (const lang of LANGS) {
+      if (offered && !offered.has(lang.tag)) continue;
+      list.append(languageButton(lang.name, lang.ja, lang.tag, () => openSession(lang)));
+    }
+    list.append(languageButton("自動判定 / Auto", "話した言葉から判定", "auto", () => openSession(null)));
+    show("choose");
+  }
+
+  function languageButton(name, sub, tag, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "language";
+    b.dataset.lang = tag;
+    b.setAttribute("role", "listitem");
+    const big = document.createElement("span");
+    big.className = "own";
+    big.textContent = name;
+    if (tag !== "auto") big.lang = tag;
+    const small = document.createElement("span");
+    small.className = "sub";
+    small.textContent = sub;
+    b.append(big, small);
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  async function openSession(lang) {
+    $("choose-error").hidden = true;
+    try {
+      state.session = await call("POST", "/sessions", {json: {
+        counter_id: state.auth.counter_id, staff_language: "ja",
+        visitor_language: lang ? lang.tag : null}});
+    } catch (err) {
+      if (!state.auth) return;
+      $("choose-error").textContent = problem(err);
+      $("choose-error").hidden = false;
+      return;
+    }
+    state.visitorLang = lang;
+    state.detected = null;
+    renderVisitorChrome();
+    renderPhraseTabs();
+    setStatus("staff", "idle");
+    setStatus("visitor", "idle");
+    show("talk");
+    startResults(state.session.session_id);
+  }
+
+  function visitorTag() {
+    // The language the visitor side is shown in: chosen, else detected, else English.
+    if (state.visitorLang) return state.visitorLang.tag;
+    return state.detected || "en";
+  }
+
+  function phraseTag(tag) {
+    const known = LANGS.find((l) => l.tag === tag);
+    return known ? known.phrases : tag.split("-")[0];
+  }
+
+  function vtext(key) {
+    const tag = visitorTag();
+    const table = VTEXT[tag] || VTEXT[phraseTag(tag)] || VTEXT[tag.split("-")[0]] || VTEXT.en;
+    return table[key] || VTEXT.en[key];
+  }
+
+  function renderVisitorChrome() {
+    const section = $("visitor");
+    section.lang = visitorTag();
+    $("visitor-ptt").textContent = vtext("ptt");
+    $("visitor-send").textContent = vtext("send");
+    $("visitor-text").placeholder = vtext("type");
+    $("visitor-point").textContent = vtext("point");
+    setStatus("visitor", $("visitor-status").dataset.state || "idle");
+    const name = state.visitorLang ? state.visitorLang.ja
+      : state.detected ? `自動判定（${languageName(state.detected)}）` : "自動判定（まだ不明）";
+    $("sessioninfo").textContent = `お客様の言語: ${name}`;
+  }
+
+  function languageName(tag) {
+    const known = LANGS.find((l) => l.tag === tag || l.phrases === tag || l.tag.split("-")[0] === tag);
+    return known ? `${known.ja} ${known.name}` : tag;
+  }
+
+  // ---------------------------------------------------------------- states
+  const STAFF_TEXT = {
+    idle: "ボタンを押している間、話してください",
+    listening: "録音中… 話し終わったら指を離してください",
+    processing: "処理中…",
+    no_speech: "声が聞き取れませんでした。もう一度どうぞ。",
+    failed: "処理できませんでした。もう一度どうぞ。",
+    short: "もう少し長くボタンを押してください。",
+  };
+
+  function setStatus(side, name, detail) {
+    const el = $(`${side}-status`);
+    el.dataset.state = name;
+    el.textContent = detail || (side === "staff" ? STAFF_TEXT[name] : vtext(name));
+    $(`${side}-ptt`).classList.toggle("active", name === "listening");
+  }
+
+  // ---------------------------------------------------------------- conversation log
+  function line(kind, text, lang) {
+    const p = document.createElement("p");
+    if (!text) p.hidden = true;
+    p.className = kind;
+    p.textContent = text;
+    if (lang) p.lang = lang;
+    return p;
+  }
+
+  function card(utteranceId, speaker) {
+    let c = state.cards.get(utteranceId);
+    if (!c) {
+      c = {speaker, staff: document.createElement("li"), visitor: document.createElement("li")};
+      c.staff.className = c.visitor.className = `utterance from-${speaker} pending`;
+      c.staff.dataset.utterance = c.visitor.dataset.utterance = utteranceId;
+      state.cards.set(utteranceId, c);
+      $("staff-log").append(c.staff);
+      $("visitor-log").append(c.visitor);
+    }
+    return c;
+  }
+
+  function scrollLogs() {
+    for (const id of ["staff-log", "visitor-log"]) {
+      const log = $(id);
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  function ownLabel(speaker, forSide) {
+    // Visitor side: no label (the colour bar says who spoke; words would need translating).
+    if (forSide === "staff") return speaker === "staff" ? "あなた（職員）" : "お客様 → 日本語訳";
+    return "";
+  }
+
+  function onTranscribed(ev) {
+    const c = card(ev.utterance_id, ev.speaker);
+    if (ev.status === "no_speech") {
+      c.staff.classList.add("no-speech");
+      c.visitor.classList.add("no-speech");
+      c.staff.remove();
+      c.visitor.remove();
+      state.cards.delete(ev.utterance_id);
+      setStatus(ev.speaker, "no_speech");
+      return;
+    }
+    if (ev.speaker === "visitor" && !state.visitorLang && ev.language && ev.language !== "ja") {
+      state.detected = ev.language;
+      renderVisitorChrome();
+    }
+    // The speaker sees what was recognised at once; the other side waits for the translation.
+    const own = ev.speaker === "staff" ? c.staff : c.visitor;
+    own.replaceChildren(line("label", ownLabel(ev.speaker, ev.speaker)),
+                        line("source", ev.text, ev.language || undefined));
+    setStatus(ev.speaker, "processing");
+    scrollLogs();
+  }
+
+  function onTranslated(ev) {
+    const c = card(ev.utterance_id, ev.speaker);
+    const draft = ev.phrase_review_status === "machine-draft";
+    if (ev.speaker === "staff") {
+      c.staff.replaceChildren(line("label", ownLabel("staff", "staff")),
+                              line("source", ev.source_text, ev.source_language));
+      if (ev.back_translation) {
+        c.staff.append(line("back", `逆翻訳（確認用）: ${ev.back_translation}`, "ja"));
+      }
+      c.visitor.replaceChildren(line("label", ownLabel("staff", "visitor")),
+                                line("target", ev.target_text, ev.target_language));
+    } else {
+      c.visitor.replaceChildren(line("label", ownLabel("visitor", "visitor")),
+                                line("source", ev.source_text, ev.source_language));
+      c.staff.replaceChildren(line("label", ownLabel("visitor", "staff")),
+                              line("target", ev.target_text, ev.target_language),
+                              line("original", `原文（${languageName(ev.source_language)}）: ${ev.source_text}`,
+                                   ev.source_language));
+      if (!state.visitorLang && ev.source_language && ev.source_language !== "ja" &&
+          state.detected !== ev.source_language) {
+        state.detected = ev.source_language;
+        renderVisitorChrome();
+      }
+    }
+    if (draft) c.staff.append(line("draft", "※ 未確認の機械訳の定型文です"));
+    c.staff.classList.remove("pending");
+    c.visitor.classList.remove("pending");
+    setStatus(ev.speaker, "idle");
+    scrollLogs();
+  }
+
+  function onFailed(ev) {
+    const c = state.cards.get(ev.utterance_id);
+    const speaker = c ? c.speaker : "staff";
+    if (c) {
+      for (const li of [c.staff, c.visitor]) {
+        li.classList.remove("pending");
+        li.classList.add("failed");
+      }
+      c.staff.append(line("failure", `処理できませんでした（${ev.stage}: ${ev.reason_code}）`));
+    }
+    setStatus(speaker, "failed");
+    scrollLogs();
+  }
+
+  // ---------------------------------------------------------------- results (SSE)
+  // EventSource cannot send an Authorization header, and a token in the URL would end up in
+  // access logs; so this reads the same text/event-stream with fetch and resumes like
+  // EventSource does: `Last-Event-ID` = the last `id:` seen, after the server's `retry:` delay.
+  function startResults(sessionId) {
+    endResults();
+    const controller = new AbortController();
+    state.events = controller;
+    let lastId = null;
+    let retryMs = 2000;
+
+    const dispatch = (name, data, id) => {
+      if (id !== null) lastId = id;
+      if (name === "closed") return false;
+      let ev;
+      try { ev = JSON.parse(data); } catch { return true; }
+      if (name === "transcribed") onTranscribed(ev);
+      else if (name === "translated") onTranslated(ev);
+      else if (name === "failed") onFailed(ev);
+      return true;
+    };
+
+    const run = async () => {
+      while (!controller.signal.aborted) {
+        const headers = {Accept: "text/event-stream"};
+        if (lastId !== null) headers["Last-Event-ID"] = lastId;
+        try {
+          const response = await fetch(`${API}/sessions/${sessionId}/events`, {
+            headers: {...headers, Authorization: `Bearer ${state.auth.token}`},
+            signal: controller.signal, cache: "no-store", credentials: "omit"});
+          if (response.status === 401) { expired(); return; }
+          if (response.status === 404 || response.status === 409) return;
+          if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+          const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+          let buffer = "";
+          let name = "message", data = [], id = null;
+          for (;;) {
+            const {value, done} = await reader.read();
+            if (done) break;
+            buffer += value;
+            let nl;
+            while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+              const raw = buffer.slice(0, nl);
+              buffer = buffer.slice(nl + (buffer.startsWith("\r\n", nl) ? 2 : 1));
+              if (raw === "") {
+                if (data.length && !dispatch(name, data.join("\n"), id)) return;
+                if (!data.length && name === "closed") return;
+                name = "message"; data = []; id = null;
+                continue;
+              }
+              if (raw.startsWith(":")) continue;
+              const colon = raw.indexOf(":");
+              const field = colon < 0 ? raw : raw.slice(0, colon);
+              const val = colon < 0 ? "" : raw.slice(colon + 1).replace(/^ /, "");
+              if (field === "event") name = val;
+              else if (field === "data") data.push(val);
+              else if (field === "id") id = val;
+              else if (field === "retry" && /^\d+$/.test(val)) retryMs = Number(val);
+            }
+          }
+        } catch (err) {
+          if (controller.signal.aborted) return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryMs));
+      }
+    };
+    run();
+  }
+
+  function endResults() {
+    if (state.events) state.events.abort();
+    state.events = null;
+  }
+
+  // ---------------------------------------------------------------- push to talk
+  const MIME = "audio/webm;codecs=opus";
+  const MIN_MS = 400;
+
+  async function pressStart(speaker, button) {
+    if (state.recorder || !state.session) return;
+    const rec = {speaker, button, released: false, chunks: [], started: 0, stream: null, mr: null};
+    state.recorder = rec;
+    setStatus(speaker, "listening");
+    try {
+      rec.stream = await navigator.mediaDevices.getUserMedia({audio: {
+        channelCount: 1, echoCancellation: true, noiseSuppression: true}});
+    } catch {
+      state.recorder = null;
+      setStatus(speaker, "failed", speaker === "staff"
+        ? "マイクを使えません。ブラウザのマイク許可を確認してください。" : vtext("failed"));
+      return;
+    }
+    const mr = new MediaRecorder(rec.stream, MediaRecorder.isTypeSupported(MIME) ? {mimeType: MIME} : {});
+    rec.mr = mr;
+    mr.addEventListener("dataavailable", (e) => { if (e.data.size) rec.chunks.push(e.data); });
+    mr.addEventListener("stop", () => finishRecording(rec));
+    mr.start();
+    rec.started = performance.now();
+    if (rec.released) pressEnd(rec.button);
+  }
+
+  function pressEnd(button) {
+    const rec = state.recorder;
+    if (!rec || rec.button !== button) return;
+    rec.released = true;
+    if (rec.mr && rec.mr.state === "recording") rec.mr.stop();
+  }
+
+  async function finishRecording(rec) {
+    // The microphone is released after every utterance: no open mic between turns.
+    for (const track of rec.stream.getTracks()) track.stop();
+    state.recorder = null;
+    const elapsed = performance.now() - rec.started;
+    const blob = new Blob(rec.chunks, {type: rec.mr.mimeType || "audio/webm"});
+    rec.chunks = [];
+    if (elapsed < MIN_MS || blob.size === 0) { setStatus(rec.speaker, "short"); return; }
+    if (!state.session) return;
+    setStatus(rec.speaker, "processing");
+    await upload(rec.speaker, blob);
+  }
+
+  async function upload(speaker, blob) {
+    const key = newKey();
+    const sessionId = state.session.session_id;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const reply = await call("POST", `/sessions/${sessionId}/utterances?speaker=${speaker}`, {
+          body: blob, headers: {"Idempotency-Key": key, "Content-Type": "application/octet-stream"}});
+        const c = card(reply.utterance_id, speaker);
+        const own = speaker === "staff" ? c.staff : c.visitor;
+        if (!own.childElementCount) own.append(line("label", speaker === "staff" ? "処理中…" : vtext("processing")));
+        scrollLogs();
+        return;
+      } catch (err) {
+        // Network errors and 503/429 are retried with the same key (no duplicate publish).
+        const retryable = !(err instanceof ApiError) || err.status === 503 || err.status === 429;
+        if (!retryable || attempt === 2 || !state.session) {
+          setStatus(speaker, "failed", speaker === "staff" ? problem(err) : vtext("failed"));
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 700 * (attempt + 1)));
+      }
+    }
+  }
+
+  for (const speaker of ["staff", "visitor"]) {
+    const button = $(`${speaker}-ptt`);
+    button.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      button.setPointerCapture?.(e.pointerId);
+      pressStart(speaker, button);
+    });
+    for (const type of ["pointerup", "pointercancel", "lostpointercapture"]) {
+      button.addEventListener(type, () => pressEnd(button));
+    }
+    button.addEventListener("contextmenu", (e) => e.preventDefault());
+    // Keyboard users: hold Space/Enter.
+    button.addEventListener("keydown", (e) => {
+      if ((e.key === " " || e.key === "Enter") && !e.repeat) { e.preventDefault(); pressStart(speaker, button); }
+    });
+    button.addEventListener("keyup", (e) => {
+      if (e.key === " " || e.key === "Enter") { e.preventDefault(); pressEnd(button); }
+    });
+  }
+
+  // ---------------------------------------------------------------- typed input and phrases
+  async function sendText(speaker, payload) {
+    if (!state.session) return;
+    setStatus(speaker, "processing");
+    try {
+      const reply = await call("POST", `/sessions/${state.session.session_id}/texts`, {
+        json: {speaker, ...payload}, headers: {"Idempotency-Key": newKey()}});
+      card(reply.utterance_id, speaker);
+    } catch (err) {
+      setStatus(speaker, "failed", speaker === "staff" ? problem(err) : vtext("failed"));
+    }
+  }
+
+  for (const speaker of ["staff", "visitor"]) {
+    $(`${speaker}-typed`).addEventListener("submit", (e) => {
+      e.preventDefault();
+      const input = $(`${speaker}-text`);
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = "";
+      const payload = {text};
+      // Auto-detect: typed visitor text needs a language; use the one shown on their side.
+      if (speaker === "visitor" && !state.session.visitor_language) payload.language = visitorTag();
+      sendText(speaker, payload);
+    });
+  }
+
+  function renderPhraseTabs() {
+    const tabs = $("phrase-tabs");
+    tabs.replaceChildren();
+    if (!state.phrases) return;
+    state.phrases.categories.forEach((cat, i) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.setAttribute("role", "tab");
+      b.dataset.category = cat.id;
+      b.textContent = cat.names.ja || cat.id;
+      b.addEventListener("click", () => renderPhraseList(cat.id));
+      tabs.append(b);
+      if (i === 0) renderPhraseList(cat.id);
+    });
+  }
+
+  function renderPhraseList(category) {
+    for (const tab of $("phrase-tabs").children) {
+      tab.setAttribute("aria-selected", String(tab.dataset.category === category));
+    }
+    const list = $("phrase-list");
+    list.replaceChildren();
+    const vt = phraseTag(visitorTag());
+    for (const p of state.phrases.phrases.filter((x) => x.category === category)) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "phrase";
+      b.dataset.phrase = p.phrase_id;
+      b.append(line("ja", p.texts.ja || p.phrase_id, "ja"));
+      if (p.texts[vt]) b.append(line("preview", p.texts[vt], vt));
+      if (p.review_status === "machine-draft") b.append(line("draft", "未確認の機械訳"));
+      b.addEventListener("click", () => {
+        $("staff-phrases").hidden = true;
+        sendText("staff", {phrase_id: p.phrase_id});
+      });
+      list.append(b);
+    }
+  }
+
+  $("staff-phrases-close").addEventListener("click", () => { $("staff-phrases").hidden = true; });
+  $("staff-phrases-toggle").addEventListener("click", () => {
+    $("staff-phrases").hidden = !$("staff-phrases").hidden;
+  });
+
+  // Pointing mode: a visitor who cannot speak points at a sentence in their own language.
+  $("visitor-point").addEventListener("click", () => {
+    const panel = $("visitor-phrases");
+    if (!panel.hidden) { panel.hidden = true; return; }
+    panel.replaceChildren();
+    const vt = phraseTag(visitorTag());
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "quiet";
+    close.textContent = vtext("close");
+    close.addEventListener("click", () => { panel.hidden = true; });
+    panel.append(close);
+    for (const p of (state.phrases ? state.phrases.phrases : []).filter((x) => x.texts[vt])) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "phrase";
+      b.lang = vt;
+      b.textContent = p.texts[vt];
+      b.addEventListener("click", () => {
+        panel.hidden = true;
+        sendText("visitor", {phrase_id: p.phrase_id, language: state.session.visitor_language || vt});
+      });
+      panel.append(b);
+    }
+    panel.hidden = false;
+  });
+
+  // ---------------------------------------------------------------- end and erase
+  $("end").addEventListener("click", () => { $("confirm").hidden = false; $("confirm-no").focus(); });
+  $("confirm-no").addEventListener("click", () => { $("confirm").hidden = true; });
+  $("confirm-yes").addEventListener("click", async () => {
+    $("confirm-yes").disabled = true;
+    try {
+      const receipt = await call("POST", `/sessions/${state.session.session_id}/close`);
+      endResults();
+      resetConversation();
+      showReceipt(receipt);
+    } catch (err) {
+      if (!state.auth) return;
+      setStatus("staff", "failed", `消去できませんでした: ${problem(err)} もう一度押してください。`);
+    } finally {
+      $("confirm-yes").disabled = false;
+      $("confirm").hidden = true;
+    }
+  });
+
+  function resetConversation() {
+    if (state.recorder && state.recorder.stream) {
+      for (const track of state.recorder.stream.getTracks()) track.stop();
+    }
+    state.recorder = null;
+    state.session = null;
+    state.visitorLang = null;
+    state.detected = null;
+    state.cards.clear();
+    for (const id of ["staff-log", "visitor-log", "phrase-list", "visitor-phrases"]) $(id).replaceChildren();
+    for (const id of ["staff-text", "visitor-text"]) $(id).value = "";
+    $("staff-phrases").hidden = true;
+    $("visitor-phrases").hidden = true;
+    $("confirm").hidden = true;
+  }
+
+  function showReceipt(r) {
+    const ok = r.remaining_messages === 0;
+    const verdict = $("receipt-verdict");
+    verdict.className = `verdict ${ok ? "ok" : "bad"}`;
+    verdict.textContent = ok
+      ? "✔ この会話の音声と文字はすべて消去されました。"
+      : `✖ ${r.remaining_messages} 件が消去されずに残っています。管理者に連絡してください。`;
+    const rows = [
+      ["会話ID", r.session_id],
+      ["消去日時", new Date(r.erased_at).toLocaleString("ja-JP")],
+      ["消去したメッセージ", `${r.messages_removed} 件`],
+      ["終了時に残っていた録音（消去）", `${r.audio_objects.length} 件`],
+      ["残っているメッセージ", `${r.remaining_messages} 件`],
+      ["消去証明ID", r.event_id],
+    ];
+    const dl = $("receipt-fields");
+    dl.replaceChildren();
+    for (const [k, v] of rows) {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v;
+      dl.append(dt, dd);
+    }
+    show("receipt");
+  }
+
+  $("next").addEventListener("click", () => enterChooser());
+
+  // Leaving the page mid-conversation: stop the microphone and the stream.
+  window.addEventListener("pagehide", () => { endResults(); resetConversation(); });
+
+  show("signin");
+})();

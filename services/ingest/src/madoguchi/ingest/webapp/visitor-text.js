@@ -1,0 +1,53 @@
+// Visitor-side UI text, in each language's own script. Machine-drafted like the phrasebook's
+// machine-draft entries: have a native speaker review before relying on it (docs/tablet-app.md).
+"use strict";
+window.MADOGUCHI_LANGUAGES = [
+  // tag as sent to ingest, own name, Japanese name for staff, phrasebook tag
+  {tag: "zh-Hans", name: "中文", ja: "中国語", phrases: "zh-Hans"},
+  {tag: "ko", name: "한국어", ja: "韓国語", phrases: "ko"},
+  {tag: "vi", name: "Tiếng Việt", ja: "ベトナム語", phrases: "vi"},
+  {tag: "ne", name: "नेपाली", ja: "ネパール語", phrases: "ne"},
+  {tag: "my", name: "မြန်မာ", ja: "ミャンマー語", phrases: "my"},
+  {tag: "tl", name: "Tagalog", ja: "タガログ語", phrases: "tl"},
+  {tag: "pt-BR", name: "Português", ja: "ポルトガル語", phrases: "pt"},
+  {tag: "es", name: "Español", ja: "スペイン語", phrases: "es"},
+  {tag: "en", name: "English", ja: "英語", phrases: "en"},
+];
+
+window.MADOGUCHI_VISITOR_TEXT = {
+  en: {ptt: "Hold to speak", idle: "Hold the button while you speak", listening: "Listening…",
+       processing: "Translating…", no_speech: "No speech heard. Please try again.",
+       failed: "That did not work. Please try again.", short: "Hold the button a little longer.",
+       send: "Send", type: "Type here", point: "Point at a sentence", close: "Close"},
+  "zh-Hans": {ptt: "按住说话", idle: "说话时请按住按钮", listening: "正在听…", processing: "正在翻译…",
+       no_speech: "没有听到声音，请再试一次。", failed: "没有成功，请再试一次。", short: "请按住按钮久一点。",
+       send: "发送", type: "在这里输入", point: "指一句话", close: "关闭"},
+  ko: {ptt: "누르고 말하기", idle: "말하는 동안 버튼을 누르세요", listening: "듣는 중…", processing: "번역 중…",
+       no_speech: "목소리가 들리지 않았습니다. 다시 해 주세요.", failed: "실패했습니다. 다시 해 주세요.",
+       short: "버튼을 조금 더 길게 누르세요.", send: "보내기", type: "여기에 입력", point: "문장 가리키기",
+       close: "닫기"},
+  vi: {ptt: "Giữ để nói", idle: "Giữ nút trong khi nói", listening: "Đang nghe…", processing: "Đang dịch…",
+       no_speech: "Không nghe thấy tiếng. Vui lòng thử lại.", failed: "Không thành công. Vui lòng thử lại.",
+       short: "Vui lòng giữ nút lâu hơn.", send: "Gửi", type: "Nhập ở đây", point: "Chỉ vào một câu",
+       close: "Đóng"},
+  ne: {ptt: "थिचेर बोल्नुहोस्", idle: "बोल्दा बटन थिचिराख्नुहोस्", listening: "सुन्दै…", processing: "अनुवाद हुँदै…",
+       no_speech: "आवाज सुनिएन। फेरि प्रयास गर्नुहोस्।", failed: "सफल भएन। फेरि प्रयास गर्नुहोस्।",
+       short: "बटन अलि लामो थिच्नुहोस्।", send: "पठाउनुहोस्", type: "यहाँ लेख्नुहोस्", point: "वाक्य देखाउनुहोस्",
+       close: "बन्द गर्नुहोस्"},
+  my: {ptt: "ဖိပြီး ပြောပါ", idle: "ပြောနေစဉ် ခလုတ်ကို ဖိထားပါ", listening: "နားထောင်နေသည်…",
+       processing: "ဘာသာပြန်နေသည်…", no_speech: "အသံ မကြားရပါ။ ထပ်ကြိုးစားပါ။",
+       failed: "မအောင်မြင်ပါ။ ထပ်ကြိုးစားပါ။", short: "ခလုတ်ကို ပိုကြာကြာ ဖိထားပါ။", send: "ပို့ရန်",
+       type: "ဤနေရာတွင် ရိုက်ပါ", point: "စာကြောင်းကို ညွှန်ပြပါ", close: "ပိတ်ရန်"},
+  tl: {ptt: "Pindutin para magsalita", idle: "Pindutin ang button habang nagsasalita",
+       listening: "Nakikinig…", processing: "Isinasalin…", no_speech: "Walang narinig. Pakiulit.",
+       failed: "Hindi ito gumana. Pakiulit.", short: "Pindutin nang mas matagal.", send: "Ipadala",
+       type: "Mag-type dito", point: "Ituro ang isang pangungusap", close: "Isara"},
+  pt: {ptt: "Segure para falar", idle: "Segure o botão enquanto fala", listening: "Ouvindo…",
+       processing: "Traduzindo…", no_speech: "Nenhuma voz ouvida. Tente de novo.",
+       failed: "Não funcionou. Tente de novo.", short: "Segure o botão por mais tempo.",
+       send: "Enviar", type: "Digite aqui", point: "Aponte uma frase", close: "Fechar"},
+  es: {ptt: "Mantenga pulsado para hablar", idle: "Mantenga pulsado el botón mientras habla",
+       listening: "Escuchando…", processing: "Traduciendo…", no_speech: "No se oyó nada. Inténtelo de nuevo.",
+       failed: "No funcionó. Inténtelo de nuevo.", short: "Mantenga pulsado un poco más.",
+       send: "Enviar", type: "Escriba aquí", point: "Señale una frase", close: "Cerrar"},
+};

@@ -1,0 +1,167 @@
+"""A clerk's first conversation on the tablet app, in headless Chromium:
+
+sign in → choose English → hold push-to-talk (Chromium's fake microphone plays a committed
+Japanese clip) → the transcript and its English translation appear → send a fixed phrase →
+end and erase → the erasure receipt. Screenshots at 1280×800 and 800×1280 go to
+test-artifacts/e2e/. Any console error or uncaught page error fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import ConsoleMessage, Page, ViewportSize, async_playwright, expect
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+LANDSCAPE: ViewportSize = {"width": 1280, "height": 800}
+PORTRAIT: ViewportSize = {"width": 800, "height": 1280}
+
+
+async def shot(page: Page, name: str) -> None:
+    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+async def hold(page: Page, selector: str, seconds: float) -> None:
+    box = await page.locator(selector).bounding_box()
+    assert box is not None
+    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    await page.mouse.down()
+    await page.wait_for_timeout(int(seconds * 1000))
+    await page.mouse.up()
+
+
+async def check_headers(app_page: dict[str, str], base_url: str) -> None:
+    """Same-origin only for the app's page; the API keeps its deny-all policy, no microphone."""
+    csp = app_page["content-security-policy"]
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe" not in csp and "http" not in csp  # no inline code, no other origin
+    assert app_page["permissions-policy"] == "camera=(), microphone=(self), geolocation=()"
+    assert app_page["x-frame-options"] == "DENY"
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        api = await http.get("/v1/languages")
+    assert api.status_code == 401
+    assert api.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert "microphone=()" in api.headers["permissions-policy"]
+
+
+async def test_a_clerk_talks_uses_a_phrase_and_erases(
+        stack: Any, chromium: Path, browser_args: list[str], artifacts: Path) -> None:
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type in ("error", "warning"):
+            problems.append(f"console {message.type}: {message.text}")
+
+    def on_page_error(error: Any) -> None:
+        problems.append(f"page error: {error}")
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(chromium),
+                                           args=browser_args, headless=True)
+        try:
+            context = await browser.new_context(viewport=LANDSCAPE, locale="ja-JP")
+            await context.grant_permissions(["microphone"], origin=stack.ingest.url)
+            page = await context.new_page()
+            page.on("console", on_console)
+            page.on("pageerror", on_page_error)
+            page.set_default_timeout(20_000)
+
+            # -- sign in
+            response = await page.goto(f"{stack.ingest.url}/app/")
+            assert response is not None and response.ok
+            await check_headers(await response.all_headers(), stack.ingest.url)
+            await expect(page.locator("#signin")).to_be_visible()
+            await page.fill("#device_id", stack.tablet.device_id)
+            await page.fill("#device_secret", stack.tablet.device_secret)
+            await page.fill("#counter_id", "counter-1F-03")
+            await page.fill("#staff_id", stack.tablet.staff_id)
+            await page.fill("#password", stack.tablet.password)
+            await shot(page, "01-signin-1280x800")
+            await page.click("#signin-button")
+
+            # -- choose the visitor's language (each in its own script)
+            await expect(page.locator("#choose")).to_be_visible()
+            for own_name in ["中文", "한국어", "Tiếng Việt", "नेपाली", "မြန်မာ", "Tagalog",
+                             "Português", "Español", "English", "自動判定"]:
+                await expect(page.locator("#languages")).to_contain_text(own_name)
+            await shot(page, "02-choose-language-1280x800")
+            await page.click("#languages [data-lang='en']")
+            await expect(page.locator("#talk")).to_be_visible()
+            await expect(page.locator("#visitor-ptt")).to_have_text("Hold to speak")
+
+            # -- staff push-to-talk: the fake microphone plays 「転入届を出したいのですが。」
+            await hold(page, "#staff-ptt", 3.0)
+            await expect(page.locator("#staff-status")).to_have_attribute(
+                "data-state", "processing")
+            staff_said = page.locator("#staff-log .utterance .source").first
+            await expect(staff_said).to_contain_text("出したい", timeout=90_000)
+            heard = page.locator("#visitor-log .utterance .target").first
+            await expect(heard).not_to_be_empty(timeout=90_000)
+            assert (await heard.get_attribute("lang")) == "en"
+            await expect(page.locator("#staff-log .utterance .back").first).to_contain_text(
+                "逆翻訳")
+            await expect(page.locator("#staff-status")).to_have_attribute("data-state", "idle")
+            spoken_text = await staff_said.inner_text()
+
+            # -- a fixed phrase (served from the reviewed phrasebook)
+            await page.click("#staff-phrases-toggle")
+            await expect(page.locator("#phrase-tabs [role=tab]").first).to_be_visible()
+            await shot(page, "03-phrases-1280x800")
+            await page.click("#staff-phrases-close")  # a clerk can back out without sending
+            await expect(page.locator("#staff-phrases")).to_be_hidden()
+            await page.click("#staff-phrases-toggle")
+            await page.click("#phrase-list [data-phrase='greet-welcome']")
+            await expect(page.locator("#visitor-log")).to_contain_text(
+                "Welcome. How can I help you?", timeout=30_000)
+
+            # -- pointing mode shows the visitor sentences in their own language
+            await page.click("#visitor-point")
+            await expect(page.locator("#visitor-phrases")).to_contain_text("Thank you very much.")
+            await page.click("#visitor-phrases button.quiet")
+            await expect(page.locator("#visitor-phrases")).to_be_hidden()
+
+            # -- the visitor types an answer
+            await page.fill("#visitor-text", "Hello.")
+            await page.click("#visitor-send")
+            await expect(page.locator("#staff-log .utterance.from-visitor .target")).to_have_count(
+                1, timeout=30_000)
+
+            await shot(page, "04-conversation-1280x800")
+            await page.set_viewport_size(PORTRAIT)
+            await expect(page.locator("#staff-ptt")).to_be_in_viewport()
+            await expect(page.locator("#end")).to_be_in_viewport()
+            await shot(page, "05-conversation-800x1280")
+            await page.set_viewport_size(LANDSCAPE)
+
+            # -- end and erase
+            await page.click("#end")
+            await expect(page.locator("#confirm")).to_be_visible()
+            await page.click("#confirm-yes")
+            await expect(page.locator("#receipt")).to_be_visible(timeout=30_000)
+            await expect(page.locator("#receipt-verdict")).to_contain_text("すべて消去されました")
+            await expect(page.locator("#receipt-fields")).to_contain_text("残っているメッセージ")
+            await shot(page, "06-receipt-1280x800")
+            await page.set_viewport_size(PORTRAIT)
+            await shot(page, "07-receipt-800x1280")
+
+            # -- nothing of the conversation is left in the page or the browser's storage
+            body = await page.locator("body").inner_text()
+            assert spoken_text not in body and "Welcome. How can I help you?" not in body
+            stored = await page.evaluate(
+                "() => [localStorage.length, sessionStorage.length, document.cookie]")
+            assert stored == [0, 0, ""]
+            assert await context.cookies() == []
+
+            # -- next visitor: straight back to the language list, still signed in
+            await page.click("#next")
+            await expect(page.locator("#choose")).to_be_visible()
+            assert (await page.locator("#staff-log li").count()) == 0
+        finally:
+            await browser.close()
+
+    assert problems == [], "\n".join(problems)
