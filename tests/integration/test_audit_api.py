@@ -35,7 +35,7 @@ async def api(postgres_dsn: str, tmp_path: Path) -> AsyncIterator[tuple[httpx.As
     await add_auditor(owner, "mallory", PASSWORD, "auditor")
     await disable_auditor(owner, "mallory")
     await owner.close()
-    events = [AuditEvent(kind="utterance", action="recognised", outcome="success",
+    events = [AuditEvent(kind="utterance", action="delivered", outcome="success",
                          session_id=f"s{n % 2}", actor=AuditActor(service="recognition",
                                                                    device_id=f"d{n % 3}"),
                          attributes={"language": "en", "latency_ms": 100 + n})

@@ -20,14 +20,17 @@ from madoguchi.shared.contracts.envelope import TOKEN_PATTERN
 
 RECEIVED_AT = "madoguchi.received_at_ms"
 COUNTER_ID = "madoguchi.counter_id"
+DEVICE_ID = "madoguchi.device_id"
 
 
 @contextlib.contextmanager
-def utterance_received(counter_id: str | None) -> Iterator[None]:
-    """Publish inside this block: the events carry the receive time (and counter id)."""
+def utterance_received(counter_id: str | None, device_id: str | None = None) -> Iterator[None]:
+    """Publish inside this block: the events carry the receive time (and counter/device id)."""
     ctx = baggage.set_baggage(RECEIVED_AT, str(int(time.time() * 1000)))
     if counter_id:
         ctx = baggage.set_baggage(COUNTER_ID, counter_id, ctx)
+    if device_id:
+        ctx = baggage.set_baggage(DEVICE_ID, device_id, ctx)
     token = otel_context.attach(ctx)
     try:
         yield
@@ -47,5 +50,13 @@ def latency_ms() -> int | None:
 
 def counter_id() -> str | None:
     """The counter id from baggage, only if it has the shape of an id (never free text)."""
-    value = baggage.get_baggage(COUNTER_ID)
+    return _token(COUNTER_ID)
+
+
+def device_id() -> str | None:
+    return _token(DEVICE_ID)
+
+
+def _token(key: str) -> str | None:
+    value = baggage.get_baggage(key)
     return str(value) if value and re.fullmatch(TOKEN_PATTERN, str(value)) else None

@@ -89,17 +89,21 @@ async def erasures(conn: AsyncConn, since: datetime | None, until: datetime | No
     return result
 
 
+# One `utterance`/`delivered` event per served utterance (translation emits it with the end-to-end
+# latency); ingest's `utterance` events (received, text_submitted, rejected) would count twice.
 _USAGE_QUERIES: dict[str, str] = {
     "utterances_per_day": "SELECT to_char(occurred_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD') "
-    "AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} GROUP BY 1 ORDER BY 1",
+    "AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND action = 'delivered' "
+    "AND {w} GROUP BY 1 ORDER BY 1",
     "utterances_per_language": "SELECT coalesce(payload::jsonb #>> '{{attributes,language}}', "
-    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} "
-    "GROUP BY 1 ORDER BY 1",
+    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' "
+    "AND action = 'delivered' AND {w} GROUP BY 1 ORDER BY 1",
     "utterances_per_counter": "SELECT coalesce(payload::jsonb #>> '{{attributes,counter_id}}', "
-    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' AND {w} "
-    "GROUP BY 1 ORDER BY 1",
+    "'unknown') AS key, count(*) FROM audit_events WHERE kind = 'utterance' "
+    "AND action = 'delivered' AND {w} GROUP BY 1 ORDER BY 1",
     "utterances_per_device": "SELECT coalesce(device_id, 'unknown') AS key, count(*) "
-    "FROM audit_events WHERE kind = 'utterance' AND {w} GROUP BY 1 ORDER BY 1",
+    "FROM audit_events WHERE kind = 'utterance' AND action = 'delivered' AND {w} "
+    "GROUP BY 1 ORDER BY 1",
     "failures": "SELECT service || ':' || action AS key, count(*) FROM audit_events "
     "WHERE outcome = 'failure' AND {w} GROUP BY 1 ORDER BY 1",
 }

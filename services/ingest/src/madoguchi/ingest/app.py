@@ -62,7 +62,10 @@ def create_app(settings: IngestSettings) -> FastAPI:
 
     app = FastAPI(title="Madoguchi ingest", version="1.0.0",
                   description="The counter tablets' API. Every call but sign-in needs a Bearer "
-                              "token from POST /v1/auth/login.")
+                              "token from POST /v1/auth/login.",
+                  # Our RequestSpans makes the request span instead: FastAPI's own would honour a
+                  # tablet's traceparent and record url.query.
+                  telemetry={"tracing": False})
     app.add_middleware(BodyLimit, json_bytes=settings.limits.max_json_bytes,
                        audio_bytes=settings.audio.max_bytes)
     if settings.cors_origins:
@@ -218,7 +221,7 @@ def _routes(app: FastAPI) -> None:
             duration_ms=info.duration_ms, size_bytes=len(data))
         await ctx.audio.put(object_key, data)
         language = state.staff_language if speaker == Speaker.STAFF else state.visitor_language
-        with utterance_received(state.counter_id):  # for the end-to-end latency
+        with utterance_received(state.counter_id, who.device_id):  # for the end-to-end latency
             await publish_event(ctx.js, UtteranceReceived(
                 event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
                 speaker=speaker, audio=audio, language_hints=[language] if language else [],
@@ -253,7 +256,7 @@ def _routes(app: FastAPI) -> None:
             raise HTTPException(400, "unknown phrase_id: see GET /v1/phrases")
         utterance_id = _utterance_id(session_id, key)
         target = state.visitor_language if staff else state.staff_language
-        with utterance_received(state.counter_id):  # for the end-to-end latency
+        with utterance_received(state.counter_id, who.device_id):  # for the end-to-end latency
             await publish_event(ctx.js, TextSubmitted(
                 event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
                 speaker=body.speaker, language=language, target_language=target,

@@ -31,6 +31,7 @@ from madoguchi.shared.contracts.events import AuditActor, AuditAttribute, Glossa
 from madoguchi.shared.messaging import Delivery, PermanentFailure, publish_event
 from madoguchi.shared.telemetry import stage_instruments
 from madoguchi.shared.utterance_timing import counter_id as utterance_counter_id
+from madoguchi.shared.utterance_timing import device_id as utterance_device_id
 from madoguchi.shared.utterance_timing import latency_ms as utterance_latency_ms
 from madoguchi.translation.engine import EngineError
 from madoguchi.translation.pipeline import Translation, TranslationPipeline, TranslationRefused
@@ -103,7 +104,8 @@ class TranslationWorker:
             event_id=derived_event_id(event.event_id, "audit-delivered"),
             session_id=event.session_id, kind="utterance", action="delivered",
             outcome="success",
-            actor=AuditActor(service="translation", device_id=_device(event),
+            actor=AuditActor(service="translation",
+                             device_id=_device(event) or utterance_device_id(),
                              staff_id=_staff(event)),
             attributes=attributes))
 
