@@ -58,3 +58,31 @@ async def test_runtime_refuses_to_run_without_declared_consumer(
     with pytest.raises(NotFoundError):
         await runtime.start()
     await runtime.stop()
+
+
+async def test_runtime_reports_its_consumer_backlog(secure_nats: SecureNats) -> None:
+    from madoguchi.shared.contracts import UtteranceTranscribed
+    from madoguchi.shared.telemetry import OtelSettings, configure_telemetry, prometheus_text
+
+    configure_telemetry("redaction", OtelSettings())
+    settings = ServiceSettings(env="test", nats=secure_nats.settings_for("redaction"))
+    runtime = ServiceRuntime("redaction", settings)  # binds, registers no handler: consumes 0
+    admin = await connect(secure_nats.admin(), "admin")
+    try:
+        for n in range(3):
+            await publish_event(admin.jetstream(), UtteranceTranscribed(
+                session_id="s1", utterance_id=f"u{n}", speaker="visitor", status="text",
+                text="x", audio_duration_ms=1, model_id="m"))
+        await runtime.start()
+        line = ""
+        for _ in range(100):
+            lines = [x for x in prometheus_text().decode().splitlines()
+                     if x.startswith("madoguchi_consumer_pending") and 'service="redaction"' in x]
+            line = lines[0] if lines else ""
+            if line.endswith(" 3.0"):
+                break
+            await asyncio.sleep(0.1)
+        assert line.endswith(" 3.0"), line
+    finally:
+        await runtime.stop()
+        await admin.close()

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import uvicorn
@@ -20,6 +20,8 @@ from faststream import AckPolicy as FastStreamAck
 from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
+from opentelemetry import metrics
+from opentelemetry.metrics import CallbackOptions, Observation
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
@@ -33,6 +35,25 @@ from madoguchi.shared.telemetry import configure_telemetry
 
 log = logging.getLogger(__name__)
 
+CONSUMER_LAG: dict[tuple[str, str], dict[str, int]] = {}
+"""(service, durable) -> latest backlog figures, read by the gauges below."""
+
+
+def _lag_gauge(figure: str) -> Callable[[CallbackOptions], Iterable[Observation]]:
+    def callback(_: CallbackOptions) -> Iterable[Observation]:
+        return [Observation(values[figure], {"service": service, "consumer": durable})
+                for (service, durable), values in CONSUMER_LAG.items()]
+    return callback
+
+
+_meter = metrics.get_meter("madoguchi.consumers")
+_meter.create_observable_gauge(
+    "madoguchi_consumer_pending", [_lag_gauge("pending")],
+    description="Messages not yet delivered to the service's durable consumer")
+_meter.create_observable_gauge(
+    "madoguchi_consumer_ack_pending", [_lag_gauge("ack_pending")],
+    description="Messages delivered to the service but not yet acknowledged")
+
 
 class ServiceRuntime:
     def __init__(self, name: str, settings: ServiceSettings) -> None:
@@ -45,6 +66,7 @@ class ServiceRuntime:
         self._stopping = asyncio.Event()
         self.http_port: int | None = None
         self._extra_ready: dict[str, Callable[[], bool]] = {}
+        self._lag_task: asyncio.Task[None] | None = None
 
     @property
     def js(self) -> JetStreamContext:
@@ -81,7 +103,21 @@ class ServiceRuntime:
             if self._consumers:
                 await self._start_broker()
             self._consumer_bound = True
+            self._lag_task = asyncio.create_task(self._watch_lag(spec.stream, spec.durable))
         log.info("service started", extra={"service": self.name})
+
+    async def _watch_lag(self, stream: str, durable: str, every: float = 5.0) -> None:
+        """Keep this durable's backlog for the `madoguchi_consumer_*` gauges (what KEDA scales
+        on, seen from inside)."""
+        key = (self.name, durable)
+        while True:
+            try:
+                info = await self.js.consumer_info(stream, durable)
+                CONSUMER_LAG[key] = {"pending": info.num_pending or 0,
+                                     "ack_pending": info.num_ack_pending}
+            except Exception as exc:  # a NATS hiccup must not stop the loop
+                log.debug("consumer info failed", extra={"error": type(exc).__name__})
+            await asyncio.sleep(every)
 
     async def _start_broker(self) -> None:
         spec = consumer_for(self.name)
@@ -109,6 +145,9 @@ class ServiceRuntime:
         await self.broker.start()
 
     async def stop(self) -> None:
+        if self._lag_task is not None:
+            self._lag_task.cancel()
+            CONSUMER_LAG.pop((self.name, consumer_for(self.name).durable), None)
         if self.broker is not None:
             await self.broker.stop()
         if self.nc is not None and not self.nc.is_closed:
