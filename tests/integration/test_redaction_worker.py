@@ -4,7 +4,6 @@ transcripts and translations in, AUDIT content out — and no planted value in t
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Iterator
 
@@ -22,6 +21,7 @@ from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import AUDIT, CONVERSATION, consumer_for
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.collect import collect
 
 MY_NUMBER = "12345678901" + str(my_number_check_digit("12345678901"))
 # Value as spoken / written → the forms that must not appear anywhere in what is published.
@@ -60,24 +60,7 @@ def _assert_clean(raw: bytes) -> None:
 
 
 async def _audit_messages(admin: Client, subject: str, expected: int) -> list[Msg]:
-    js = admin.jetstream()
-    sub = await js.pull_subscribe(subject, stream=AUDIT)
-    messages: list[Msg] = []
-    for _ in range(40):
-        try:
-            batch = await sub.fetch(10, timeout=0.5)
-        except TimeoutError:
-            batch = []
-        for msg in batch:
-            await msg.ack()
-        messages += batch
-        if len(messages) >= expected:
-            await asyncio.sleep(0.3)  # catch any unexpected extra message
-            with contextlib.suppress(TimeoutError):
-                messages += await sub.fetch(10, timeout=0.3)
-            break
-    await sub.unsubscribe()
-    return messages
+    return await collect(admin, subject, expected, AUDIT, rounds=40)
 
 
 def _transcribed(session: str, event_id: str = "tr1") -> UtteranceTranscribed:

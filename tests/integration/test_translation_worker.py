@@ -4,7 +4,6 @@ with real CTranslate2 on the committed TEST FIXTURE model."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CONVERSATION, consumer_for
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.collect import collect
 from madoguchi.translation.service import setup
 from madoguchi.translation.settings import TranslationSettings
 from madoguchi.translation.worker import Incoming, TranslationWorker
@@ -57,23 +57,7 @@ def _submitted(session: str, *, event_id: str = "tx1", text: str | None = None,
 
 async def _collect(admin: Client, subject: str, expected: int, stream: str = CONVERSATION,
                    ) -> list[Msg]:
-    sub = await admin.jetstream().pull_subscribe(subject, stream=stream)
-    messages: list[Msg] = []
-    for _ in range(60):
-        try:
-            batch = await sub.fetch(10, timeout=0.5)
-        except TimeoutError:
-            batch = []
-        for msg in batch:
-            await msg.ack()
-        messages += batch
-        if len(messages) >= expected:
-            await asyncio.sleep(0.3)  # would catch an unexpected extra one
-            with contextlib.suppress(TimeoutError):
-                messages += await sub.fetch(10, timeout=0.3)
-            break
-    await sub.unsubscribe()
-    return messages
+    return await collect(admin, subject, expected, stream)
 
 
 async def test_transcribed_and_submitted_text_are_translated_through_the_service(
