@@ -8,7 +8,7 @@ VENV := .venv
 RUN := $(UV) run --frozen --all-packages
 PYTEST_ARGS ?=
 
-.PHONY: up down status test lint typecheck pytest sync schemas test-faults bench clean eval browser
+.PHONY: up down status test test-fast lint typecheck pytest sync schemas test-faults bench clean eval browser
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -52,6 +52,9 @@ pytest: sync
 
 schemas: sync ## regenerate the reviewed JSON Schema snapshots after a deliberate contract change
 	$(RUN) python -m madoguchi.shared.contracts.snapshot --write
+
+test-fast: sync ## handlers and pure units: no server, no model (under a minute)
+	$(RUN) pytest -m fast $(PYTEST_ARGS)
 
 test-faults: sync
 	$(RUN) pytest tests/fault -m fault $(PYTEST_ARGS)

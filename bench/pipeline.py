@@ -133,11 +133,31 @@ class RssSampler:
 
 
 async def run(workdir: Path) -> dict[str, Any]:
-    """Two stacks, one after the other: the tablet path alone (ingest, recognition,
-    translation), then the full stack (plus redaction and audit on the same cores)."""
+    """The bare relay baseline, then two stacks one after the other: the tablet path alone
+    (ingest, recognition, translation), then the full stack (plus redaction and audit on the
+    same cores). Ratios: the stack's p50 ÷ the bare relay's p50 at the same offered rate."""
+    baseline = await run_baseline(workdir / "relay")
     core = await run_stack(workdir / "core", full=False, budget_s=150.0)
     full = await run_stack(workdir / "full", full=True, budget_s=60.0)
-    return core | {"full_stack": full}
+    ratios = {}
+    for rate, bare in baseline["rates"].items():
+        stack = core["rates"].get(rate, {}).get("latency_from_accepted_ms", {})
+        if stack.get("p50") and bare["latency_from_accepted_ms"].get("p50"):
+            ratios[rate] = round(stack["p50"] / bare["latency_from_accepted_ms"]["p50"], 2)
+    return core | {"bare_relay": baseline, "p50_over_bare_relay": ratios, "full_stack": full}
+
+
+async def run_baseline(workdir: Path) -> dict[str, Any]:
+    from bench import relay
+
+    secure = await start_nats(workdir / "nats")
+    try:
+        rates = {str(rate): await relay.measure(secure, workdir / "logs", rate, seconds)
+                 for rate, seconds in RATES.items()}
+    finally:
+        secure.server.stop()
+    return {"description": relay.__doc__.split("\n\n")[0] if relay.__doc__ else "",
+            "rates": rates}
 
 
 async def run_stack(workdir: Path, *, full: bool, budget_s: float) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The service runtime binds its durable through FastStream and acks only finished work."""
+"""The service runtime binds its durable as the service's own user and acks only finished work."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ import asyncio
 import pytest
 
 from madoguchi.shared.contracts import TextSubmitted
-from madoguchi.shared.messaging import Delivery, publish_event
+from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.runtime import NOTHING, Context, Outcome, ServiceRuntime, Stage
 from madoguchi.shared.settings import ServiceSettings
 from madoguchi.shared.streams import CONVERSATION
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.events import origin_for
 
 
 def _text(n: int) -> TextSubmitted:
     return TextSubmitted(session_id="s1", utterance_id=f"u{n}", speaker="staff", language="ja",
-                         text=f"番号{n}", device_id="d1", staff_id="st1")
+                         text=f"番号{n}", origin=origin_for("s1", f"u{n}"))
 
 
 async def test_runtime_consumes_as_its_own_user(secure_nats: SecureNats) -> None:
@@ -25,13 +26,14 @@ async def test_runtime_consumes_as_its_own_user(secure_nats: SecureNats) -> None
     seen: list[str] = []
     done = asyncio.Event()
 
-    async def handler(delivery: Delivery[TextSubmitted]) -> None:
-        seen.append(delivery.event.utterance_id)
+    async def handler(event: TextSubmitted, context: Context) -> Outcome:
+        seen.append(event.utterance_id)
         if len(seen) == 3:
             done.set()
+        return NOTHING
 
     runtime = ServiceRuntime("translation", settings)
-    runtime.consume(TextSubmitted, handler)
+    runtime.consume(Stage(TextSubmitted, handler))
     await runtime.start()
     admin = await connect(secure_nats.admin(), "admin")
     try:
@@ -72,7 +74,7 @@ async def test_runtime_reports_its_consumer_backlog(secure_nats: SecureNats) -> 
         for n in range(3):
             await publish_event(admin.jetstream(), UtteranceTranscribed(
                 session_id="s1", utterance_id=f"u{n}", speaker="visitor", status="text",
-                text="x", audio_duration_ms=1, model_id="m"))
+                text="x", audio_duration_ms=1, model_id="m", origin=origin_for("s1", f"u{n}")))
         await runtime.start()
         line = ""
         for _ in range(100):

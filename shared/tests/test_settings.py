@@ -9,6 +9,8 @@ import pytest
 
 from madoguchi.shared.settings import InsecureSettingsError, ServiceSettings, settings_config
 
+pytestmark = pytest.mark.fast
+
 
 class DemoSettings(ServiceSettings):
     model_config = settings_config("demo")

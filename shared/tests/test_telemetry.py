@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 from opentelemetry import trace
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from madoguchi.shared.contracts import TextSubmitted
-from madoguchi.shared.messaging import Delivery, EventConsumer, publish_event
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.runtime import NOTHING, Context, Outcome, Stage
+from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.streams import consumer_for
 from madoguchi.shared.telemetry import OtelSettings, configure_telemetry, prometheus_text
+from madoguchi.shared.testing.events import origin_for
 
 PLANTED = "山田太郎 090-1234-5678"
 
 
 async def test_consumer_span_continues_the_publisher_trace_and_counts(
-    jetstream: JetStreamContext,
+    nats_client: Client, jetstream: JetStreamContext,
 ) -> None:
     exporter = InMemorySpanExporter()
     provider = configure_telemetry("translation", OtelSettings(),
@@ -26,19 +30,19 @@ async def test_consumer_span_continues_the_publisher_trace_and_counts(
             SimpleSpanProcessor(exporter))
     tracer = trace.get_tracer("test")
 
-    async def handler(delivery: Delivery[TextSubmitted]) -> None:
-        return None
+    async def handler(event: TextSubmitted, context: Context) -> Outcome:
+        return NOTHING
 
-    consumer = EventConsumer(jetstream, service="translation", event_type=TextSubmitted,
-                             handler=handler, max_deliver=3)
+    consumer = StageConsumer(nats_client, "translation", consumer_for("translation"),
+                             Stage(TextSubmitted, handler))
     with tracer.start_as_current_span("upload") as upload:
         await publish_event(jetstream, TextSubmitted(
             session_id="s1", utterance_id="u1", speaker="visitor", language="ja", text=PLANTED,
-            device_id="d1", staff_id="st1"))
+            origin=origin_for("s1", "u1")))
     spec = consumer_for("translation")
     sub = await jetstream.pull_subscribe_bind(spec.durable, spec.stream)
     for msg in await sub.fetch(1, timeout=5):
-        await consumer(msg)
+        await consumer.process(msg)
 
     spans = {s.name: s for s in exporter.get_finished_spans()}
     process = spans["translation process"]

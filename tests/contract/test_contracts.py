@@ -17,6 +17,9 @@ from madoguchi.shared.contracts import (
 )
 from madoguchi.shared.contracts.events import personal_fields
 from madoguchi.shared.contracts.snapshot import diff_against_snapshots, write_snapshots
+from madoguchi.shared.testing.events import origin_for
+
+pytestmark = pytest.mark.fast
 
 
 def test_schemas_match_reviewed_snapshots() -> None:
@@ -72,7 +75,7 @@ def test_timestamps_are_normalised_to_utc() -> None:
 
 def test_text_submitted_needs_exactly_one_source() -> None:
     base = {"session_id": "a", "utterance_id": "u", "speaker": "staff", "language": "ja",
-            "device_id": "d", "staff_id": "s"}
+            "origin": origin_for("a", "u")}
     TextSubmitted(**base, text="こんにちは")
     TextSubmitted(**base, phrase_id="greeting")
     with pytest.raises(ValidationError):

@@ -32,6 +32,7 @@ from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import AUDIO_BUCKET, AUDIT, CONVERSATION
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.events import origin_for
 
 ACK_WAIT = 4.0  # see shorten_ack_wait: recovery after a SIGKILL is bounded by the ack wait
 TEXTS = ("転入届を出してください。", "在留カードを見せてください。", "住民票が必要です。",
@@ -42,7 +43,7 @@ def transcribed(session: str, n: int) -> UtteranceTranscribed:
     return UtteranceTranscribed(
         event_id=f"{session}-tr-{n}", session_id=session, utterance_id=f"u{n}",
         speaker="staff", status="text", text=TEXTS[n % len(TEXTS)], language="ja",
-        audio_duration_ms=1500, model_id="whisper-base", target_language="en",
+        audio_duration_ms=1500, model_id="whisper-base", origin=origin_for(session, f"u{n}"),
     )
 
 
@@ -207,7 +208,7 @@ async def test_recognition_sigkill(
                     sha256=hashlib.sha256(data).hexdigest(), format="wav", codec="pcm_s16le",
                     sample_rate=16_000, channels=1, duration_ms=len(data) // 32,
                     size_bytes=len(data)),
-                language_hints=["ja", "en"], device_id="tablet-1", staff_id="staff-1",
+                language_hints=["ja", "en"], origin=origin_for("s-rec", f"u{n}"),
             )
             await store.put(event.audio.key, data)
             await publish_event(js, event)

@@ -12,9 +12,9 @@ from madoguchi.audit.service import AuditService
 from madoguchi.audit.settings import AuditSettings, DatabaseSettings
 from madoguchi.audit.verify import verify_chain
 from madoguchi.shared.contracts import AuditActor, AuditEvent, RedactedContent
-from madoguchi.shared.messaging import Delivery, publish_event
+from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.runtime import Context, Outcome, ServiceRuntime, Stage
 from madoguchi.shared.streams import AUDIT
 from madoguchi.shared.testing.cluster import SecureNats
 
@@ -43,14 +43,15 @@ async def test_consumer_stores_every_event_once_even_when_crashing_before_ack(
     await service.open()
     crashed: set[str] = set()
 
-    async def crash_after_commit_once(delivery: Delivery[AuditEvent]) -> None:
-        await service.handle(delivery)  # committed ...
-        if delivery.event.event_id.startswith("crash") and delivery.event.event_id not in crashed:
-            crashed.add(delivery.event.event_id)
+    async def crash_after_commit_once(event: AuditEvent, context: Context) -> Outcome:
+        outcome = await service.handle(event, context)  # committed ...
+        if event.event_id.startswith("crash") and event.event_id not in crashed:
+            crashed.add(event.event_id)
             raise ConnectionError("worker died before the ack")  # ... but never acked
+        return outcome
 
-    runtime = ServiceRuntime("audit", settings)
-    runtime.consume(STORED_EVENT, crash_after_commit_once)
+    runtime = ServiceRuntime("audit", settings, retry_delay=0.05)
+    runtime.consume(Stage(STORED_EVENT, crash_after_commit_once, concurrency=64))
     await runtime.start()
     ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
     redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
@@ -93,4 +94,38 @@ async def test_consumer_stores_every_event_once_even_when_crashing_before_ack(
         await runtime.stop()
         await ingest.close()
         await redaction.close()
+        await service.close()
+
+
+async def test_events_in_hand_together_share_a_transaction_and_keep_the_chain(
+    secure_nats: SecureNats, postgres_dsn: str,
+) -> None:
+    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
+    service = AuditService(settings)
+    await service.open()
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    runtime = ServiceRuntime("audit", settings)
+    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=256))
+    try:
+        sent = [AuditEvent(event_id=f"bulk{n}", kind="session", action="opened",
+                           outcome="success", session_id=f"s{n}",
+                           actor=AuditActor(service="ingest", device_id="d1"))
+                for n in range(400)]
+        await asyncio.gather(*(publish_event(ingest.jetstream(), ev) for ev in sent))
+        await runtime.start()
+        await _wait_rows(service, 400)
+        async with await connect_app(service.dsn) as conn:
+            cur = await conn.execute(
+                "SELECT count(*), count(DISTINCT xmin::text) FROM audit_events")
+            row = await cur.fetchone()
+            report = await verify_chain(conn)
+        assert row is not None
+        rows, transactions = int(row[0]), int(row[1])
+        assert rows == 400
+        assert transactions <= 40, transactions  # one per row was the old behaviour
+        assert report.ok
+    finally:
+        await runtime.stop()
+        await ingest.close()
         await service.close()

@@ -60,23 +60,33 @@ async def test_sigkill_mid_stream_loses_and_duplicates_nothing(
     log = tmp_path / "audit.log"
     process = _start(secure_nats, postgres_dsn, log)
     ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
-    total = 400
-    try:
+    total = 3000
+
+    async def publish_all() -> None:
+        # Publishing goes on while the process is killed and restarted: the kill lands
+        # mid-stream however fast the writer is.
         for n in range(total):
             await publish_event(ingest.jetstream(), AuditEvent(
                 event_id=f"e{n}", kind="session", action="opened", outcome="success",
                 session_id=f"s{n}", actor=AuditActor(service="ingest")))
+            if n % 50 == 0:
+                await asyncio.sleep(0.01)
+
+    publisher = asyncio.create_task(publish_all())
+    try:
         assert await _wait(postgres_dsn, 50, 60) >= 50, log.read_text()[-2000:]
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         stored_at_kill = _count(postgres_dsn)[0]
         process = _start(secure_nats, postgres_dsn, log)
+        await publisher
         assert await _wait(postgres_dsn, total, 90) == total, log.read_text()[-2000:]
         await asyncio.sleep(1.0)  # anything still redelivered must not add rows
         rows, distinct = _count(postgres_dsn)
         assert rows == distinct == total
         assert stored_at_kill < total, "the kill should land mid-stream"
     finally:
+        publisher.cancel()
         await ingest.close()
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

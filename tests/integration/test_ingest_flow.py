@@ -23,6 +23,7 @@ from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.events import origin_for
 
 
 async def _conversation_counts(admin: Client, session_id: str) -> dict[str, int]:
@@ -71,10 +72,12 @@ async def test_tablet_flow_sign_in_upload_events_close(secure_nats: SecureNats) 
         first = uploads["wav"]
         await publish_event(recognition.jetstream(), UtteranceTranscribed(
             session_id=sid, utterance_id=first, speaker="visitor", status="text", text="hello",
-            language="en", audio_duration_ms=1000, model_id="test"))
+            language="en", audio_duration_ms=1000, model_id="test",
+            origin=origin_for(sid, first)))
         await publish_event(translation.jetstream(), UtteranceTranslated(
             session_id=sid, utterance_id=first, speaker="visitor", source_text="hello",
-            source_language="en", target_text="こんにちは", target_language="ja", model_id="t"))
+            source_language="en", target_text="こんにちは", target_language="ja", model_id="t",
+            origin=origin_for(sid, first)))
 
         events = await _read_sse(http, sid, auth, count=2)
         assert [e["event"] for e in events] == ["transcribed", "translated"]
@@ -84,7 +87,8 @@ async def test_tablet_flow_sign_in_upload_events_close(secure_nats: SecureNats) 
         assert resumed[0]["id"] == events[1]["id"]
         await publish_event(translation.jetstream(), UtteranceTranslated(
             session_id=sid, utterance_id=uploads["mp3"], speaker="visitor", source_text="a",
-            source_language="en", target_text="b", target_language="ja", model_id="t"))
+            source_language="en", target_text="b", target_language="ja", model_id="t",
+            origin=origin_for(sid, uploads["mp3"])))
         resumed = await _read_sse(http, sid, auth | {"Last-Event-ID": events[1]["id"]}, count=1)
         assert int(resumed[0]["id"]) > int(events[1]["id"])
 
@@ -175,7 +179,7 @@ async def test_idle_sessions_are_swept_and_erased(secure_nats: SecureNats) -> No
         auth = await sign_in(http, tablet)
         sid = (await http.post("/v1/sessions", headers=auth,
                                json={"counter_id": "c1"})).json()["session_id"]
-        ctx = ingest.runtime.context
+        ctx = ingest.parts.context
         assert ctx is not None
         assert await sweep_idle_sessions(ctx) == 0  # not idle yet
         found = await ctx.sessions.get(sid)

@@ -19,7 +19,7 @@ from nats.js.client import JetStreamContext
 from madoguchi.recognition.service import attach
 from madoguchi.recognition.settings import RecognitionSettings
 from madoguchi.recognition.testing import clips, installed_whisper_base, whisper_base_engine
-from madoguchi.recognition.worker import EnginePool, RecognitionWorker
+from madoguchi.recognition.worker import EnginePool, RecognitionHandler
 from madoguchi.shared.contracts import (
     AudioReference,
     DeadLetter,
@@ -28,11 +28,12 @@ from madoguchi.shared.contracts import (
     UtteranceTranscribed,
 )
 from madoguchi.shared.contracts.events import AuditEvent
-from madoguchi.shared.messaging import Delivery, PermanentFailure, publish_event
+from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.runtime.service import ServiceRuntime
+from madoguchi.shared.runtime import NOTHING, Context, ServiceRuntime
 from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.events import origin_for
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +52,7 @@ def _received(session: str, utterance: str, data: bytes, *, sha256: str | None =
             codec="pcm_s16le", sample_rate=16_000, channels=1,
             duration_ms=len(data) // 32, size_bytes=len(data),
         ),
-        language_hints=list(hints), device_id="tablet-1", staff_id="staff-1",
+        language_hints=list(hints), origin=origin_for(session, utterance),
     )
 
 
@@ -185,42 +186,48 @@ async def test_corrupt_object_dead_letters_and_worker_keeps_running(
     assert "register" in result.text.casefold()
 
 
-async def test_redelivery_is_idempotent(conns: dict[str, Client]) -> None:
-    """Crash windows, replayed with the recognition user's own permissions:
-    after publish but before delete (audio still there) -> the republish is a duplicate;
-    after delete but before ack (audio gone, delivery 2) -> acknowledged quietly."""
-    ingest, admin = conns["ingest"].jetstream(), conns["admin"].jetstream()
-    recognition = conns["recognition"].jetstream()
+async def test_redelivery_and_lost_audio_are_answered_without_a_second_transcript(
+    conns: dict[str, Client],
+) -> None:
+    """Crash windows, replayed on the handler with the recognition user's own permissions:
+    the outcome deletes the audio only after publishing (its `after` step); a redelivery that
+    finds the audio gone answers nothing (the transcript is out already); a first delivery
+    without audio (expired, or erased with its session) answers with a failed event."""
     from madoguchi.recognition.locks import LanguageLocks
+    from madoguchi.recognition.objects import AudioObjects
 
-    worker = RecognitionWorker(recognition, EnginePool([whisper_base_engine()]),
-                               bucket=AUDIO_BUCKET, max_deliver=3, locks=LanguageLocks(0.8))
+    ingest, admin = conns["ingest"].jetstream(), conns["admin"].jetstream()
+    handler = RecognitionHandler(
+        EnginePool([whisper_base_engine()]), bucket=AUDIO_BUCKET, locks=LanguageLocks(0.8),
+        audio=AudioObjects(conns["recognition"].jetstream(), AUDIO_BUCKET))
     data = _clip("ja_tennyu.wav")
     event = _received("sess-4", "utt-1", data, hints=("ja",))
     store = await ingest.object_store(AUDIO_BUCKET)
-    subject = event.subject()
+
+    def attempt(n: int) -> Context:
+        return Context("recognition", event.subject(), n, 3)
 
     await store.put(event.audio.key, data)
-    await worker.handle(Delivery(event, subject, 1, {}))
-    await store.put(event.audio.key, data)  # as if the delete had not happened
-    await worker.handle(Delivery(event, subject, 2, {}))
-    await worker.handle(Delivery(event, subject, 3, {}))  # audio gone now
-
-    assert await _count(admin, "mg.v1.utterance.transcribed.sess-4") == 1
-    assert await _count(admin, "mg.v1.utterance.failed.sess-4") == 0
+    first = await handler.handle(event, attempt(1))
+    assert [type(e) for e in first.events] == [UtteranceTranscribed, AuditEvent]
+    assert first.refusal is None
+    assert await _audio_chunks(admin) >= 1  # not deleted before the runtime published
+    for clean_up in first.after:
+        await clean_up()
     assert await _audio_chunks(admin) == 0
+    assert await handler.handle(event, attempt(2)) == NOTHING
 
-    # First delivery but no audio (expired, or erased with its session): a failed event.
     lost = _received("sess-4", "utt-lost", data)
-    await worker.handle(Delivery(lost, lost.subject(), 1, {}))
-    failed = UtteranceFailed.model_validate_json(
-        await _next(admin, "mg.v1.utterance.failed.sess-4"))
-    assert failed.utterance_id == "utt-lost" and failed.reason_code == "audio_unavailable"
+    answer = await handler.handle(lost, attempt(1))
+    assert answer.refusal is None
+    assert [(type(e), getattr(e, "reason_code", None)) for e in answer.events] == [
+        (UtteranceFailed, "audio_unavailable")]
 
     # An event naming another bucket is refused before anything is read.
     elsewhere = _received("sess-5", "utt-1", data)
     elsewhere = elsewhere.model_copy(
         update={"audio": elsewhere.audio.model_copy(update={"bucket": "credentials"})})
-    with pytest.raises(PermanentFailure) as refused:
-        await worker.handle(Delivery(elsewhere, elsewhere.subject(), 1, {}))
-    assert refused.value.reason_code == "audio_bucket_unexpected"
+    refused = await handler.handle(elsewhere, attempt(1))
+    assert refused.refusal is not None
+    assert refused.refusal.reason_code == "audio_bucket_unexpected"
+    assert [type(e) for e in refused.events] == [UtteranceFailed]

@@ -1,11 +1,13 @@
-"""The redaction worker over real, secured NATS (TLS, the `redaction` user's permissions):
-transcripts and translations in, AUDIT content out — and no planted value in the published bytes."""
+"""The redaction stage over real, secured NATS (TLS, the `redaction` user's permissions):
+transcripts, typed text and translations in, AUDIT content out — each text redacted once, and
+no planted value in the published bytes."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from nats.aio.client import Client
@@ -14,14 +16,15 @@ from nats.aio.msg import Msg
 from madoguchi.redaction.detector import Detector, Redaction
 from madoguchi.redaction.identifiers import my_number_check_digit
 from madoguchi.redaction.settings import RedactionSettings
-from madoguchi.redaction.worker import RedactionWorker
-from madoguchi.shared.contracts import UtteranceTranscribed, UtteranceTranslated
-from madoguchi.shared.messaging import Delivery, publish_event
+from madoguchi.redaction.worker import RedactionHandler, Redactor, SourceEvent
+from madoguchi.shared.contracts import TextSubmitted, UtteranceTranscribed, UtteranceTranslated
+from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.runtime import ServiceRuntime, Stage
 from madoguchi.shared.streams import AUDIT, CONVERSATION, consumer_for
 from madoguchi.shared.testing.cluster import SecureNats
 from madoguchi.shared.testing.collect import collect
+from madoguchi.shared.testing.events import origin_for
 
 MY_NUMBER = "12345678901" + str(my_number_check_digit("12345678901"))
 # Value as spoken / written → the forms that must not appear anywhere in what is published.
@@ -67,7 +70,15 @@ def _transcribed(session: str, event_id: str = "tr1") -> UtteranceTranscribed:
     return UtteranceTranscribed(
         event_id=event_id, session_id=session, utterance_id="u1", speaker="visitor",
         status="text", text=TRANSCRIPT, language="ja", audio_duration_ms=5000,
-        model_id="whisper-base",
+        model_id="whisper-base", origin=origin_for(session, "u1"),
+    )
+
+
+def _typed(session: str) -> TextSubmitted:
+    return TextSubmitted(
+        event_id="tx1", session_id=session, utterance_id="u3", speaker="visitor",
+        language="ja", text="メールはtaro.yamada@example.jpです。山田太郎です。",
+        origin=origin_for(session, "u3"),
     )
 
 
@@ -78,26 +89,37 @@ def _translated(session: str) -> UtteranceTranslated:
         target_text="Is your date of birth March 5, 1985? You are John Smith, right?",
         target_language="en",
         back_translation="生年月日は1985年3月5日ですか？John Smithさんですね？",
-        model_id="tiny-test",
+        model_id="tiny-test", origin=origin_for(session, "u2"),
     )
+
+
+@contextlib.asynccontextmanager
+async def _running(secure_nats: SecureNats, detector: Redactor) -> AsyncIterator[None]:
+    settings = RedactionSettings(env="test", nats=secure_nats.settings_for("redaction"))
+    runtime = ServiceRuntime("redaction", settings)
+    runtime.consume(Stage(SourceEvent, RedactionHandler(detector).handle, concurrency=4))
+    await runtime.start()
+    try:
+        yield
+    finally:
+        await runtime.stop()
 
 
 async def test_worker_publishes_redacted_content_without_planted_values(
     secure_nats: SecureNats, detector: Detector,
 ) -> None:
-    settings = RedactionSettings(env="test", nats=secure_nats.settings_for("redaction"))
-    runtime = ServiceRuntime("redaction", settings)
-    worker = RedactionWorker(lambda: runtime.js, detector)
-    runtime.consume(UtteranceTranscribed | UtteranceTranslated, worker.handle)
-    await runtime.start()
+    stack = contextlib.AsyncExitStack()
+    await stack.enter_async_context(_running(secure_nats, detector))
     recognition = await connect(secure_nats.settings_for("recognition"), "recognition")
     translation = await connect(secure_nats.settings_for("translation"), "translation")
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
     admin = await connect(secure_nats.admin(), "admin")
     try:
         await publish_event(recognition.jetstream(), _transcribed("s-red"))
         await publish_event(translation.jetstream(), _translated("s-red"))
-        messages = await _audit_messages(admin, "mg.v1.audit.content.s-red", expected=2)
-        assert len(messages) == 2
+        await publish_event(ingest.jetstream(), _typed("s-red"))
+        messages = await _audit_messages(admin, "mg.v1.audit.content.s-red", expected=3)
+        assert len(messages) == 3
         by_source = {}
         for msg in messages:
             _assert_clean(msg.data)
@@ -111,9 +133,13 @@ async def test_worker_publishes_redacted_content_without_planted_values(
         for entity in ("PERSON", "MY_NUMBER", "PHONE_JP", "ADDRESS_JP", "EMAIL", "RESIDENCE_CARD"):
             assert transcribed["entities"].get(entity, 0) >= 1, entity
             assert f"<{entity}>" in transcribed["fields"]["text"]
+        # The translation's source was redacted with the transcript: only what is new here.
         translated = by_source["translated"]
-        assert set(translated["fields"]) == {"source_text", "target_text", "back_translation"}
-        assert translated["entities"]["DATE_OF_BIRTH"] == 3
+        assert set(translated["fields"]) == {"target_text", "back_translation"}
+        assert translated["entities"]["DATE_OF_BIRTH"] == 2
+        # Typed text reaches the trail redacted whether or not translation succeeds.
+        typed = by_source["submitted"]
+        assert typed["entities"].get("EMAIL") == 1 and typed["entities"].get("PERSON", 0) >= 1
         # Everything was acknowledged after it was published: nothing left for the worker.
         spec = consumer_for("redaction")
         info = await admin.jetstream().consumer_info(CONVERSATION, spec.durable)
@@ -124,24 +150,25 @@ async def test_worker_publishes_redacted_content_without_planted_values(
             info = await admin.jetstream().consumer_info(CONVERSATION, spec.durable)
         assert info.num_pending == 0 and info.num_ack_pending == 0
     finally:
-        await runtime.stop()
-        for client in (recognition, translation, admin):
+        await stack.aclose()
+        for client in (recognition, translation, ingest, admin):
             await client.close()
 
 
 async def test_redelivery_publishes_once(secure_nats: SecureNats, detector: Detector) -> None:
-    redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
+    recognition = await connect(secure_nats.settings_for("recognition"), "recognition")
     admin = await connect(secure_nats.admin(), "admin")
     try:
-        js = redaction.jetstream()
-        worker = RedactionWorker(lambda: js, detector)
-        event = _transcribed("s-dup", event_id="dup1")
-        for attempt in (1, 2):
-            await worker.handle(Delivery(event, event.subject(), attempt, {}))
-        messages = await _audit_messages(admin, "mg.v1.audit.content.s-dup", expected=1)
+        async with _running(secure_nats, detector):
+            event = _transcribed("s-dup", event_id="dup1")
+            for copy in ("a", "b"):  # a redelivery: same event, another message
+                await recognition.jetstream().publish(
+                    event.subject(), event.model_dump_json().encode(),
+                    headers={MSG_ID_HEADER: f"dup1-{copy}"})
+            messages = await _audit_messages(admin, "mg.v1.audit.content.s-dup", expected=1)
         assert len(messages) == 1
     finally:
-        await redaction.close()
+        await recognition.close()
         await admin.close()
 
 
@@ -156,14 +183,12 @@ class _BrokenAnalyzer:
 async def test_analyzer_failure_masks_everything_and_audits_the_failure(
     secure_nats: SecureNats,
 ) -> None:
-    redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
+    recognition = await connect(secure_nats.settings_for("recognition"), "recognition")
     admin = await connect(secure_nats.admin(), "admin")
     try:
-        js = redaction.jetstream()
-        worker = RedactionWorker(lambda: js, _BrokenAnalyzer())
-        event = _transcribed("s-fail", event_id="fail1")
-        await worker.handle(Delivery(event, event.subject(), 1, {}))
-        messages = await _audit_messages(admin, "mg.v1.audit.*.s-fail", expected=2)
+        async with _running(secure_nats, _BrokenAnalyzer()):
+            await publish_event(recognition.jetstream(), _transcribed("s-fail", event_id="fail1"))
+            messages = await _audit_messages(admin, "mg.v1.audit.*.s-fail", expected=2)
         assert len(messages) == 2
         by_subject = {msg.subject: json.loads(msg.data) for msg in messages}
         for msg in messages:
@@ -174,5 +199,5 @@ async def test_analyzer_failure_masks_everything_and_audits_the_failure(
         assert failure["outcome"] == "failure"
         assert failure["attributes"]["error"] == "RuntimeError"
     finally:
-        await redaction.close()
+        await recognition.close()
         await admin.close()

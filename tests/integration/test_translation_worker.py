@@ -7,7 +7,6 @@ import asyncio
 import json
 from pathlib import Path
 
-import pytest
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 
@@ -18,15 +17,15 @@ from madoguchi.shared.contracts import (
     UtteranceTranscribed,
     UtteranceTranslated,
 )
-from madoguchi.shared.messaging import Delivery, PermanentFailure, publish_event
+from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CONVERSATION, consumer_for
 from madoguchi.shared.testing.cluster import SecureNats
 from madoguchi.shared.testing.collect import collect
+from madoguchi.shared.testing.events import origin_for
 from madoguchi.translation.service import setup
 from madoguchi.translation.settings import TranslationSettings
-from madoguchi.translation.worker import Incoming, TranslationWorker
 
 FIXTURE_MODEL = Path(__file__).parents[2] / "services" / "translation" / "tests" / "fixture_model"
 
@@ -41,17 +40,19 @@ def _transcribed(session: str, text: str, *, event_id: str = "tr1", status: str 
     return UtteranceTranscribed(
         event_id=event_id, session_id=session, utterance_id=f"u-{event_id}", speaker="staff",
         status=status, text=text, language="ja", audio_duration_ms=1500,  # type: ignore[arg-type]
-        model_id="whisper-base", target_language=target,
+        model_id="whisper-base",
+        origin=origin_for(session, f"u-{event_id}", visitor_language=target),
     )
 
 
 def _submitted(session: str, *, event_id: str = "tx1", text: str | None = None,
                phrase_id: str | None = None, language: str = "en",
-               target: str | None = "ja") -> TextSubmitted:
+               target: str = "ja") -> TextSubmitted:
+    """The visitor typed or chose it; `target` is the staff's language."""
     return TextSubmitted(
         event_id=event_id, session_id=session, utterance_id=f"u-{event_id}", speaker="visitor",
-        language=language, target_language=target, text=text, phrase_id=phrase_id,
-        device_id="tablet-1", staff_id="staff-1",
+        language=language, text=text, phrase_id=phrase_id,
+        origin=origin_for(session, f"u-{event_id}", staff_language=target),
     )
 
 
@@ -130,7 +131,8 @@ async def test_bad_events_fail_and_dead_letter_without_crashing(secure_nats: Sec
     admin = await connect(secure_nats.admin(), "admin")
     try:
         js = ingest.jetstream()
-        await publish_event(js, _submitted("s-bad", event_id="b1", text="Hello", target=None))
+        await publish_event(admin.jetstream(), _transcribed(  # staff speaks before the visitor's
+            "s-bad", "こんにちは", event_id="b1", target=None))  # language is known
         await publish_event(js, _submitted("s-bad", event_id="b2", text="x" * 1500))
         await publish_event(js, _submitted(  # the fixture model has no Vietnamese
             "s-bad", event_id="b3", text="Please submit the moving-in notification.",
@@ -144,11 +146,12 @@ async def test_bad_events_fail_and_dead_letter_without_crashing(secure_nats: Sec
                            "u-b3": "unsupported_pair", "u-b4": "unknown_phrase"}
         for msg in failed:
             UtteranceFailed.model_validate_json(msg.data)
-        letters = await _collect(admin, "mg.v1.deadletter.translation", expected=4,
+        # Expected answers (too long, no model for the pair) keep no copy of the content;
+        # only what points at a fault elsewhere is dead-lettered for an operator.
+        letters = await _collect(admin, "mg.v1.deadletter.translation", expected=2,
                                  stream="DEADLETTER")
         codes = sorted(DeadLetter.model_validate_json(m.data).reason_code for m in letters)
-        assert codes == ["no_target_language", "text_too_long", "unknown_phrase",
-                         "unsupported_pair"]
+        assert codes == ["no_target_language", "unknown_phrase"]
         for msg in letters:
             assert "moving-in" not in DeadLetter.model_validate_json(msg.data).reason
         # ...and the worker is still alive: the good event after them was translated.
@@ -161,25 +164,29 @@ async def test_bad_events_fail_and_dead_letter_without_crashing(secure_nats: Sec
 
 
 async def test_redelivery_publishes_once(secure_nats: SecureNats) -> None:
-    from madoguchi.translation.service import build_pipeline
-
-    translation = await connect(secure_nats.settings_for("translation"), "translation")
+    settings = _settings(secure_nats)
+    runtime = ServiceRuntime("translation", settings)
+    setup(settings)(runtime)
+    await runtime.start()
+    ingest = await connect(secure_nats.settings_for("recognition"), "recognition")
     admin = await connect(secure_nats.admin(), "admin")
     try:
-        js = translation.jetstream()
-        worker = TranslationWorker(lambda: js, build_pipeline(_settings(secure_nats)))
-        event: Incoming = _transcribed("s-dup", "住民票が必要です。", event_id="dup1")
-        for attempt in (1, 2):
-            await worker.handle(Delivery(event, event.subject(), attempt, {}))
+        js = ingest.jetstream()
+        # The same event twice under two message ids: what a redelivery after a crash between
+        # publish and ack looks like. The outputs' ids are derived, so JetStream keeps one.
+        for event in (_transcribed("s-dup", "住民票が必要です。", event_id="dup1"),
+                      _transcribed("s-dup", "住民票", event_id="dup2", target="vi")):
+            for copy in ("a", "b"):
+                await js.publish(event.subject(), event.model_dump_json().encode(),
+                                 headers={MSG_ID_HEADER: f"{event.event_id}-{copy}"})
         translated = await _collect(admin, "mg.v1.utterance.translated.s-dup", expected=1)
         assert len(translated) == 1
         # The glossary term is placed whatever the tiny model does around it.
         assert "certificate of residence" in json.loads(translated[0].data)["target_text"]
-        failing: Incoming = _transcribed("s-dup", "住民票", event_id="dup2", target="vi")
-        for attempt in (1, 2):
-            with pytest.raises(PermanentFailure):
-                await worker.handle(Delivery(failing, failing.subject(), attempt, {}))
         assert len(await _collect(admin, "mg.v1.utterance.failed.s-dup", expected=1)) == 1
+        audit = await _collect(admin, "mg.v1.audit.translation.s-dup", expected=2, stream="AUDIT")
+        assert len(audit) == 2
     finally:
-        await translation.close()
+        await runtime.stop()
+        await ingest.close()
         await admin.close()

@@ -18,6 +18,7 @@ from madoguchi.shared.contracts import (
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.shared.testing.events import origin_for
 
 
 async def _connect_recording(secure: SecureNats, service: str) -> tuple[Client, list[str]]:
@@ -72,6 +73,7 @@ async def test_recognition_cannot_publish_translations(secure_nats: SecureNats) 
     event = UtteranceTranslated(
         session_id="s1", utterance_id="u1", speaker="staff", source_text="x",
         source_language="ja", target_text="y", target_language="en", model_id="m",
+        origin=origin_for("s1", "u1"),
     )
     try:
         with pytest.raises(NatsTimeout):

@@ -147,7 +147,7 @@ async def test_planted_identifiers_never_leave_the_conversation(
                     "counter_id": "counter-7", "staff_language": "ja",
                     "visitor_language": "en"})).json()["session_id"]
                 texts = [("staff", JA_TEXT), ("visitor", EN_TEXT),
-                         ("staff", (JA_TEXT * 8)[:1500])]  # over MAX_CHARS: dead-lettered
+                         ("staff", (JA_TEXT * 8)[:1500])]  # over MAX_CHARS: refused
                 for n, (speaker, text) in enumerate(texts):
                     sent = await http.post(f"/v1/sessions/{session_id}/texts", headers=auth,
                                            json={"speaker": speaker, "text": text},
@@ -182,7 +182,8 @@ async def test_planted_identifiers_never_leave_the_conversation(
     # The stack has stopped: every process flushed its spans and wrote its last log line.
 
     # Positive control: the canary really went through (else this test could not fail).
-    payloads = " ".join(base64.b64decode(d["payload_b64"]).decode() for d in letters)
+    payloads = " ".join(json.dumps(json.loads(base64.b64decode(d["payload_b64"])),
+                                   ensure_ascii=False) for d in letters)
     assert MY_NUMBER in payloads and NAME in payloads
     assert {d["reason_code"] for d in letters} >= {"invalid_event"}
     assert len(otlp.spans) > 20

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from madoguchi.ingest.openapi import SNAPSHOT, document, render
+
+pytestmark = pytest.mark.fast
 
 
 def test_openapi_snapshot_is_up_to_date() -> None:

@@ -8,6 +8,8 @@ from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.tokens import InvalidToken, TokenSigner
 from madoguchi.shared.settings import InsecureSettingsError
 
+pytestmark = pytest.mark.fast
+
 
 def test_token_round_trip_and_tampering() -> None:
     signer = TokenSigner(b"k" * 32, ttl_s=60)

@@ -8,6 +8,8 @@ import pytest
 from madoguchi.recognition.service import StartupError, load_engines
 from madoguchi.recognition.settings import RecognitionSettings
 
+pytestmark = pytest.mark.fast
+
 
 def test_instant_engine_is_refused_in_prod() -> None:
     with pytest.raises(StartupError, match="refused in prod"):

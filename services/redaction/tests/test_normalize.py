@@ -4,6 +4,8 @@ import pytest
 
 from madoguchi.redaction.normalize import normalize
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(("spoken", "expected"), [
     ("電話は〇九〇ー一二三四ー五六七八です", "電話は090-1234-5678です"),

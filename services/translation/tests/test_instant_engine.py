@@ -7,6 +7,8 @@ import pytest
 from madoguchi.translation.service import ModelRefusedError, build_pipeline
 from madoguchi.translation.settings import TranslationSettings
 
+pytestmark = pytest.mark.fast
+
 
 def test_instant_engine_is_refused_in_prod() -> None:
     with pytest.raises(ModelRefusedError, match="refused in prod"):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from madoguchi.translation.glossary import Glossary, Protected, Slot, TermHit
+
+pytestmark = pytest.mark.fast
 
 
 def test_protect_longest_term_first_and_same_term_shares_a_placeholder() -> None:

@@ -14,6 +14,8 @@ from madoguchi.shared.models.translation_languages import (
 )
 from madoguchi.translation.tokens import TokenLayout
 
+pytestmark = pytest.mark.fast
+
 OFFERED = ("ja", "en", "zh-Hans", "ko", "vi", "ne", "my", "tl", "pt", "es")
 
 

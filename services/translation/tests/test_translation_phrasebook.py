@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from madoguchi.shared.phrases import PHRASEBOOK_FILE, Phrasebook, load_phrasebook, normalise
 
+pytestmark = pytest.mark.fast
+
 LANGUAGES = {"ja", "en", "zh-Hans", "ko", "vi", "ne", "my", "tl", "pt", "es"}
 
 

@@ -67,7 +67,7 @@ class ConsumerSpec:
     filter_subjects: tuple[str, ...]
     ack_wait: timedelta = timedelta(seconds=30)
     max_deliver: int = 5
-    """Attempts before a failing event is dead-lettered (by `EventConsumer`)."""
+    """Attempts before a failing event is dead-lettered (by the runtime's `StageConsumer`)."""
     server_max_deliver: int | None = None
     """JetStream's own limit (None: `max_deliver`; -1: unlimited, for services whose outages are
     retried without limit — see `messaging.DependencyUnavailable`)."""
@@ -112,7 +112,8 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
         service="redaction",
         stream=CONVERSATION,
         filter_subjects=(
-            UtteranceTranscribed.subject_filter(), UtteranceTranslated.subject_filter()
+            UtteranceTranscribed.subject_filter(), TextSubmitted.subject_filter(),
+            UtteranceTranslated.subject_filter(),
         ),
     ),
     ConsumerSpec(

@@ -34,7 +34,7 @@ def configure_telemetry(
 ) -> TracerProvider:
     """Install the global tracer and meter providers once per process.
 
-    A second call (a service that times its model load before `run_service`) returns the
+    A second call (a service that times its model load before `runtime.run`) returns the
     provider already installed, adding `extra_processor` to it.
     """
     global _configured

@@ -2,50 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
+from collections.abc import Callable
 
 from madoguchi.audit.api import create_app
 from madoguchi.audit.contracts import STORED_EVENT
 from madoguchi.audit.service import AuditService
 from madoguchi.audit.settings import AuditSettings
-from madoguchi.shared.runtime import ServiceRuntime
-from madoguchi.shared.runtime.logs import configure_logging
-from madoguchi.shared.settings import InsecureSettingsError
-from madoguchi.shared.telemetry import configure_telemetry
-
-log = logging.getLogger("madoguchi.audit")
+from madoguchi.shared.runtime import ServiceRuntime, Stage, StartupError, run
 
 
-async def serve(settings: AuditSettings) -> None:
-    service = AuditService(settings)
-    await service.open()
-    runtime = ServiceRuntime("audit", settings)
-    runtime.consume(STORED_EVENT, service.handle)
-    runtime.add_readiness_check("database", service.database_ready)
-    checkpoints = asyncio.create_task(service.checkpoint_loop())
-    try:
-        await runtime.serve(app=create_app(service))
-    finally:
-        checkpoints.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await checkpoints
-        await service.close()
+def setup(settings: AuditSettings) -> Callable[[ServiceRuntime], None]:
+    def _setup(runtime: ServiceRuntime) -> None:
+        if settings.database.dsn is None:
+            raise StartupError("database.dsn is missing")
+        service = AuditService(settings)
+        runtime.on_start(service.open)  # migrations and the connection, before consuming
+        runtime.on_stop(service.close)
+        runtime.add_readiness_check("database", service.database_ready)
+        runtime.background(service.checkpoint_loop)
+        runtime.serve_app(create_app(service))
+        runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=settings.concurrency))
+    return _setup
 
 
 def main() -> None:
     settings = AuditSettings()
-    configure_logging("audit", settings.log_level, settings.log_format)
-    try:
-        settings.require_secure()
-        if settings.database.dsn is None:
-            raise InsecureSettingsError("database.dsn is missing")
-    except InsecureSettingsError as exc:
-        log.error("refusing to start: %s", exc)
-        raise SystemExit(2) from None
-    configure_telemetry("audit", settings.otel)
-    asyncio.run(serve(settings))
+    run("audit", settings, setup(settings))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,8 +16,9 @@ from madoguchi.audit.db import AsyncConn, connect_app
 from madoguchi.audit.ledger import ChainBroken, create_checkpoint
 from madoguchi.audit.migrate import upgrade
 from madoguchi.audit.settings import AuditSettings
-from madoguchi.audit.store import AuditWriter
-from madoguchi.shared.messaging import Delivery, DependencyUnavailable
+from madoguchi.audit.store import AuditWriter, GroupCommit
+from madoguchi.shared.messaging import DependencyUnavailable
+from madoguchi.shared.runtime import NOTHING, Context, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ class AuditService:
         )
         self._conn: AsyncConn | None = None
         self._writer: AuditWriter | None = None
+        self._group = GroupCommit(self.append)
 
     async def open(self) -> None:
         applied = await asyncio.to_thread(upgrade, self.dsn)
@@ -63,7 +66,7 @@ class AuditService:
     def database_ready(self) -> bool:
         return self._conn is not None and not self._conn.closed
 
-    async def append(self, events: list[StoredEvent]) -> list[int | None]:
+    async def append(self, events: Sequence[StoredEvent]) -> list[int | None]:
         """Append through the service's connection, reopening it after PostgreSQL came back.
 
         Raises `DependencyUnavailable` while the database is down.
@@ -76,12 +79,13 @@ class AuditService:
             await self._drop_connection()
             raise DependencyUnavailable("audit database unavailable") from exc
 
-    async def handle(self, delivery: Delivery[StoredEvent]) -> None:
-        """Store the event; returning lets the consumer ack, i.e. only after commit. While
-        PostgreSQL is down the event waits in the stream; it is never dead-lettered."""
-        seqs = await self.append([delivery.event])
-        if seqs[0] is None:
-            log.info("duplicate audit event ignored", extra={"event_id": delivery.event.event_id})
+    async def handle(self, event: StoredEvent, context: Context) -> Outcome:
+        """Store the event; returning lets the runtime ack, i.e. only after commit. Events in
+        hand together are committed together. While PostgreSQL is down the event waits in the
+        stream; it is never dead-lettered."""
+        if await self._group.append(event) is None:
+            log.info("duplicate audit event ignored", extra={"event_id": event.event_id})
+        return NOTHING
 
     async def checkpoint_loop(self) -> None:
         """Sign a checkpoint every interval when rows were added."""

@@ -27,6 +27,9 @@ class AuditSettings(ServiceSettings):
         description="Ed25519 private key (PEM, PKCS#8) that signs checkpoints. Unset: the "
         "service writes no periodic checkpoints (`madoguchi audit checkpoint` can).",
     )
+    concurrency: int = Field(
+        default=256, ge=1, le=1024,
+        description="Events in hand at once; those that arrive together share one transaction.")
     checkpoint_interval_s: float = Field(default=300.0, gt=0)
     retention_s: int = Field(
         default=3600, gt=0,

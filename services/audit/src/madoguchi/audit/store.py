@@ -9,11 +9,13 @@ the NATS message only after `append` returned, i.e. after commit.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from madoguchi.audit.chain import COLUMNS, GENESIS, Row, StoredEvent, row_for
 from madoguchi.audit.db import AsyncConn
+from madoguchi.shared.messaging import DependencyUnavailable
 
 CHAIN_LOCK = 0x6D61_646F_6175_6469  # "madoaudi": serialises appends across processes
 
@@ -53,3 +55,59 @@ class AuditWriter:
 
 def _values(row: Row) -> tuple[object, ...]:
     return tuple(getattr(row, name) for name in COLUMNS)
+
+
+AppendMany = Callable[[Sequence[StoredEvent]], Awaitable[list[int | None]]]
+
+
+@dataclass
+class _Waiting:
+    event: StoredEvent
+    done: asyncio.Future[int | None]
+
+
+class GroupCommit:
+    """Appends that arrive together share one transaction (group commit).
+
+    The consumer has many events in hand at once; each `append` waits for the commit of the
+    transaction that holds its row, so the runtime still acknowledges only what is committed.
+    While one transaction runs, the next batch gathers. A batch that fails for a reason other
+    than an outage is split, so one bad row cannot hold back its neighbours.
+    """
+
+    def __init__(self, append_many: AppendMany, *, max_rows: int = 500) -> None:
+        self._append_many = append_many
+        self._max_rows = max_rows
+        self._queue: list[_Waiting] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def append(self, event: StoredEvent) -> int | None:
+        waiting = _Waiting(event, asyncio.get_running_loop().create_future())
+        self._queue.append(waiting)
+        if self._task is None:
+            self._task = asyncio.create_task(self._drain())
+        return await waiting.done
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[:self._max_rows], self._queue[self._max_rows:]
+                await self._commit(batch)
+        finally:
+            self._task = None
+
+    async def _commit(self, batch: list[_Waiting]) -> None:
+        try:
+            seqs = await self._append_many([w.event for w in batch])
+        except Exception as exc:
+            if len(batch) > 1 and not isinstance(exc, DependencyUnavailable):
+                for waiting in batch:
+                    await self._commit([waiting])
+                return
+            for waiting in batch:
+                if not waiting.done.done():
+                    waiting.done.set_exception(exc)
+            return
+        for waiting, seq in zip(batch, seqs, strict=True):
+            if not waiting.done.done():
+                waiting.done.set_result(seq)

@@ -35,7 +35,6 @@ from madoguchi.shared.http_tracing import RequestSpans
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.streams import AUDIO_BUCKET
 from madoguchi.shared.telemetry import stage_instruments
-from madoguchi.shared.utterance_timing import utterance_received
 
 WEBAPP_DIR = Path(__file__).parent / "webapp"
 Auth = Annotated[Principal, Depends(authenticate)]
@@ -220,14 +219,12 @@ def _routes(app: FastAPI) -> None:
             codec=info.codec, sample_rate=info.sample_rate, channels=info.channels,
             duration_ms=info.duration_ms, size_bytes=len(data))
         await ctx.audio.put(object_key, data)
-        language = state.staff_language if speaker == Speaker.STAFF else state.visitor_language
-        with utterance_received(state.counter_id, who.device_id):  # for the end-to-end latency
-            await publish_event(ctx.js, UtteranceReceived(
-                event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
-                speaker=speaker, audio=audio, language_hints=[language] if language else [],
-                target_language=(state.visitor_language if speaker == Speaker.STAFF
-                                 else state.staff_language),
-                device_id=who.device_id, staff_id=who.staff_id))
+        origin = state.origin(utterance_id, who.staff_id)
+        language = origin.language_of(speaker)
+        await publish_event(ctx.js, UtteranceReceived(
+            event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
+            speaker=speaker, origin=origin, audio=audio,
+            language_hints=[language] if language else []))
         response = api.UtteranceAccepted(
             utterance_id=utterance_id, duplicate=False,
             audio=api.AudioSummary(**audio.model_dump(exclude={"bucket"})))
@@ -255,13 +252,10 @@ def _routes(app: FastAPI) -> None:
         if body.phrase_id is not None and ctx.phrases.by_id(body.phrase_id) is None:
             raise HTTPException(400, "unknown phrase_id: see GET /v1/phrases")
         utterance_id = _utterance_id(session_id, key)
-        target = state.visitor_language if staff else state.staff_language
-        with utterance_received(state.counter_id, who.device_id):  # for the end-to-end latency
-            await publish_event(ctx.js, TextSubmitted(
-                event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
-                speaker=body.speaker, language=language, target_language=target,
-                text=body.text, phrase_id=body.phrase_id, device_id=who.device_id,
-                staff_id=who.staff_id))
+        await publish_event(ctx.js, TextSubmitted(
+            event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
+            speaker=body.speaker, origin=state.origin(utterance_id, who.staff_id),
+            language=language, text=body.text, phrase_id=body.phrase_id))
         await ctx.audit("utterance", "text_submitted", "success", device_id=who.device_id,
                         staff_id=who.staff_id, session_id=session_id,
                         utterance_id=utterance_id, speaker=body.speaker.value,

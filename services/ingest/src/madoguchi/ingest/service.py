@@ -1,4 +1,4 @@
-"""The ingest process: the FastAPI app on the shared runtime, plus the idle-session sweeper.
+"""The ingest process: the tablet API on the shared runtime, plus the idle-session sweeper.
 
 Ingest has no durable consumer: it only publishes, reads KV/object store and serves SSE from
 ephemeral ordered consumers. All state is in NATS, so replicas and restarts share it.
@@ -7,7 +7,6 @@ ephemeral ordered consumers. All state is in NATS, so replicas and restarts shar
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -23,7 +22,8 @@ from madoguchi.ingest.sessions import SessionConflict, SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
 from madoguchi.shared.audio_probe import AudioProber
-from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.runtime import ServiceRuntime, run
+from madoguchi.shared.runtime.service import Setup
 from madoguchi.shared.streams import (
     AUDIO_BUCKET,
     CREDENTIALS_BUCKET,
@@ -35,50 +35,56 @@ log = logging.getLogger(__name__)
 SWEEPER_ACTOR = "ingest:idle-sweeper"
 
 
-class IngestRuntime(ServiceRuntime):
+class Ingest:
+    """The ingest process's parts, attached to the shared runtime (`setup`)."""
+
     def __init__(self, settings: IngestSettings) -> None:
-        super().__init__("ingest", settings)
-        self.ingest_settings = settings
+        self.settings = settings
         self.app: FastAPI = create_app(settings)
         self.context: IngestContext | None = None
-        self._sweeper: asyncio.Task[None] | None = None
-        self.add_readiness_check("buckets", lambda: self.context is not None)
 
-    async def start(self) -> None:
-        await super().start()
-        s = self.ingest_settings
+    def attach(self, runtime: ServiceRuntime) -> None:
+        runtime.serve_app(self.app)
+        runtime.add_readiness_check("buckets", lambda: self.context is not None)
+
+        async def open_context() -> None:
+            await self._open(runtime)
+
+        runtime.on_start(open_context)
+        runtime.on_stop(self._close)
+        runtime.background(self._sweep_forever)
+
+    async def _open(self, runtime: ServiceRuntime) -> None:
+        s = self.settings
+        js = runtime.js
         secret = s.auth.token_secret.get_secret_value().encode() if s.auth.token_secret else None
         if secret is None:  # only reachable in dev/test: require_secure() refuses it in prod
             secret = secrets.token_bytes(32)
         prober = AudioProber(s.audio.limits(), workers=s.audio.probe_workers)
         prober.start()
         self.context = IngestContext(
-            settings=s, js=self.js,
-            credentials=await self.js.key_value(CREDENTIALS_BUCKET),
-            idempotency=await self.js.key_value(IDEMPOTENCY_BUCKET),
-            sessions=SessionStore(await self.js.key_value(SESSIONS_BUCKET)),
-            audio=await self.js.object_store(AUDIO_BUCKET),
+            settings=s, js=js,
+            credentials=await js.key_value(CREDENTIALS_BUCKET),
+            idempotency=await js.key_value(IDEMPOTENCY_BUCKET),
+            sessions=SessionStore(await js.key_value(SESSIONS_BUCKET)),
+            audio=await js.object_store(AUDIO_BUCKET),
             prober=prober, signer=TokenSigner(secret, s.auth.token_ttl_s),
             limiter=RateLimiter(s.limits.requests_per_minute, s.limits.burst),
             phrases=load_phrases(s.phrases_file),
         )
         self.app.state.ingest = self.context
-        self._sweeper = asyncio.create_task(self._sweep_forever())
 
-    async def stop(self) -> None:
-        if self._sweeper is not None:
-            self._sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._sweeper
+    async def _close(self) -> None:
         if self.context is not None:
             self.context.prober.close()
-        await super().stop()
 
     async def _sweep_forever(self) -> None:
         while True:
-            await asyncio.sleep(self.ingest_settings.sweep_interval_s)
+            await asyncio.sleep(self.settings.sweep_interval_s)
+            if self.context is None:
+                continue
             try:
-                await sweep_idle_sessions(self.context)  # type: ignore[arg-type]
+                await sweep_idle_sessions(self.context)
             except Exception as exc:  # the sweeper must survive a NATS hiccup
                 log.warning("sweep failed", extra={"error": type(exc).__name__})
 
@@ -104,22 +110,12 @@ async def sweep_idle_sessions(ctx: IngestContext) -> int:
     return erased
 
 
+def setup(settings: IngestSettings, parts: Ingest | None = None) -> Setup:
+    def _setup(runtime: ServiceRuntime) -> None:
+        (parts or Ingest(settings)).attach(runtime)
+    return _setup
+
+
 def main() -> None:
-    from madoguchi.shared.runtime.logs import configure_logging
-    from madoguchi.shared.settings import InsecureSettingsError
-    from madoguchi.shared.telemetry import configure_telemetry
-
     settings = IngestSettings()
-    configure_logging("ingest", settings.log_level, settings.log_format)
-    configure_telemetry("ingest", settings.otel)
-    try:
-        settings.require_secure()
-    except InsecureSettingsError as exc:
-        log.error("refusing to start: %s", exc)
-        raise SystemExit(2) from None
-
-    async def run() -> None:
-        runtime = IngestRuntime(settings)
-        await runtime.serve(app=runtime.app)
-
-    asyncio.run(run())
+    run("ingest", settings, setup(settings))

@@ -13,6 +13,7 @@ from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 from pydantic import AwareDatetime, Field
 
+from madoguchi.shared.contracts import Origin
 from madoguchi.shared.contracts.envelope import Contract, LanguageTag, Token
 
 
@@ -44,6 +45,15 @@ class SessionState(Contract):
     opened_at: AwareDatetime = Field(default_factory=_now)
     last_activity: AwareDatetime = Field(default_factory=_now)
     receipt: ErasureReceipt | None = None
+
+    def origin(self, utterance_id: str, staff_id: str) -> Origin:
+        """The frozen origin every event of this utterance carries from here on (`staff_id`:
+        who is signed in on the session's device now)."""
+        return Origin(session_id=self.session_id, utterance_id=utterance_id,
+                      counter_id=self.counter_id, device_id=self.device_id,
+                      staff_id=staff_id, received_at=_now(),
+                      staff_language=self.staff_language,
+                      visitor_language=self.visitor_language)
 
 
 def new_session_id() -> str:

@@ -1,25 +1,22 @@
-"""Wiring: settings -> verified model -> engines (loaded once) -> the consumer's handler."""
+"""Wiring: settings -> verified model -> engines (loaded once) -> the stage on the runtime."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from madoguchi.recognition.locks import LanguageLocks
+from madoguchi.recognition.objects import AudioObjects
 from madoguchi.recognition.settings import OptionalModelSettings, RecognitionSettings
-from madoguchi.recognition.worker import EnginePool, RecognitionWorker
+from madoguchi.recognition.worker import EnginePool, RecognitionHandler, gave_up
 from madoguchi.shared.contracts import UtteranceReceived
-from madoguchi.shared.messaging import Delivery
 from madoguchi.shared.models.store import ModelStore, ModelStoreError
-from madoguchi.shared.runtime.service import ServiceRuntime
-from madoguchi.shared.streams import AUDIO_BUCKET, consumer_for
+from madoguchi.shared.runtime import ServiceRuntime, Stage, StartupError
+from madoguchi.shared.streams import AUDIO_BUCKET
 from madoguchi.shared.telemetry import stage_instruments
 
 log = logging.getLogger(__name__)
-
-
-class StartupError(RuntimeError):
-    """A configuration the service must refuse to start with; the message says what to do."""
 
 
 def _check_optional(feature: str, option: OptionalModelSettings, store: ModelStore) -> None:
@@ -77,17 +74,21 @@ def load_engines(settings: RecognitionSettings) -> EnginePool:
 
 
 def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings) -> None:
-    """Register the handler; the worker is built on first use, when `runtime.js` exists."""
-    worker: RecognitionWorker | None = None
+    """Register the stage; the audio source is bound once the runtime has connected."""
+    handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET,
+                                 locks=LanguageLocks(settings.language_lock_probability))
 
-    async def handler(delivery: Delivery[UtteranceReceived]) -> None:
-        nonlocal worker
-        if worker is None:
-            worker = RecognitionWorker(
-                runtime.js, engines, bucket=AUDIO_BUCKET,
-                max_deliver=consumer_for("recognition").max_deliver,
-                locks=LanguageLocks(settings.language_lock_probability),
-            )
-        await worker.handle(delivery)
+    async def bind_audio() -> None:
+        handler.audio = AudioObjects(runtime.js, AUDIO_BUCKET)
 
-    runtime.consume(UtteranceReceived, handler)
+    runtime.on_start(bind_audio)
+    runtime.consume(Stage(UtteranceReceived, handler.handle, concurrency=engines.size,
+                          exhausted=gave_up))
+
+
+def setup(settings: RecognitionSettings) -> Callable[[ServiceRuntime], None]:
+    def _setup(runtime: ServiceRuntime) -> None:
+        # Before connecting: a missing or corrupt model is a start-up error, not a consumer
+        # that takes messages it cannot process.
+        attach(runtime, load_engines(settings), settings)
+    return _setup

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from madoguchi.redaction.detector import Detector
 from madoguchi.redaction.settings import RedactionSettings
-from madoguchi.redaction.worker import RedactionWorker
-from madoguchi.shared.contracts import UtteranceTranscribed, UtteranceTranslated
-from madoguchi.shared.runtime import ServiceRuntime, run_service
+from madoguchi.redaction.worker import RedactionHandler, SourceEvent
+from madoguchi.shared.runtime import ServiceRuntime, Stage, run
 
 log = logging.getLogger(__name__)
 
 
-def setup(runtime: ServiceRuntime) -> None:
-    # Loading GiNZA and the English pipeline takes seconds; it happens before the consumer
-    # binds, so no message waits on a half-loaded analyzer.
-    detector = Detector()
-    log.info("detector loaded", extra={"model_id": detector.version[:200]})
-    worker = RedactionWorker(lambda: runtime.js, detector)
-    runtime.consume(UtteranceTranscribed | UtteranceTranslated, worker.handle)
+def setup(settings: RedactionSettings) -> Callable[[ServiceRuntime], None]:
+    def _setup(runtime: ServiceRuntime) -> None:
+        from madoguchi.redaction.detector import Detector
+
+        # Loading GiNZA and the English pipeline takes seconds; it happens before the consumer
+        # binds, so no message waits on a half-loaded analyzer.
+        detector = Detector()
+        log.info("detector loaded", extra={"model_id": detector.version[:200]})
+        handler = RedactionHandler(detector)
+        # Several in hand: the next event is decoded while the analyzer works on this one.
+        runtime.consume(Stage(SourceEvent, handler.handle, concurrency=settings.concurrency))
+    return _setup
 
 
 def main() -> None:
-    run_service("redaction", RedactionSettings(), setup)
+    settings = RedactionSettings()
+    run("redaction", settings, setup(settings))
 
 
 if __name__ == "__main__":

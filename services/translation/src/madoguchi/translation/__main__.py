@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from madoguchi.shared.runtime import run_service
+from madoguchi.shared.runtime import run
 from madoguchi.translation.service import setup
 from madoguchi.translation.settings import TranslationSettings
 
 
 def main() -> None:
     settings = TranslationSettings()
-    run_service("translation", settings, setup(settings))
+    run("translation", settings, setup(settings))
 
 
 if __name__ == "__main__":

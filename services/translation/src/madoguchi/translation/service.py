@@ -10,14 +10,14 @@ from pathlib import Path
 from madoguchi.shared.models.store import ModelStore, ModelStoreError, default_models_dir
 from madoguchi.shared.models.translation_manifest import ModelManifest
 from madoguchi.shared.phrases import load_phrasebook
-from madoguchi.shared.runtime import ServiceRuntime
+from madoguchi.shared.runtime import ServiceRuntime, Stage
 from madoguchi.shared.telemetry import stage_instruments
 from madoguchi.translation.batching import BatchingEngine
 from madoguchi.translation.engine import CTranslate2Engine, TranslationEngine, UnavailableEngine
 from madoguchi.translation.glossary import Glossary
 from madoguchi.translation.pipeline import TranslationPipeline
 from madoguchi.translation.settings import TranslationSettings
-from madoguchi.translation.worker import Incoming, TranslationWorker
+from madoguchi.translation.worker import Incoming, TranslationHandler, gave_up
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,10 @@ def setup(settings: TranslationSettings) -> Callable[[ServiceRuntime], None]:
         stage_instruments().model_load.record(time.monotonic() - started, {
             "service": "translation", "model_id": pipeline.engine.model_id})
         log.info("translation model loaded", extra={"model_id": pipeline.engine.model_id})
-        worker = TranslationWorker(lambda: runtime.js, pipeline)
-        runtime.consume(Incoming, worker.handle)
+        handler = TranslationHandler(pipeline)
+        # Many at once: the batching engine coalesces them into one model call per pair.
+        runtime.consume(Stage(Incoming, handler.handle, concurrency=settings.concurrency,
+                              exhausted=gave_up))
     return _setup
 
 

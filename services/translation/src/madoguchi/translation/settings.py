@@ -29,4 +29,7 @@ class TranslationSettings(ServiceSettings):
     beam_size: int = Field(default=2, ge=1, le=8)
     max_chars: int = Field(default=1000, ge=1, le=4000)
     max_input_tokens: int = Field(default=256, ge=8, le=1024)
+    concurrency: int = Field(
+        default=32, ge=1, le=256,
+        description="Events in hand at once; the batching engine translates them together.")
     batch_wait_ms: float = Field(default=5.0, ge=0.0, le=200.0)

@@ -71,6 +71,11 @@ class Event(Contract):
                 parts.append("*")
         return "".join(parts)
 
+    def derivation_key(self) -> str:
+        """What tells this output apart from the other outputs of one input (see
+        `runtime.outcome.derived_event_id`)."""
+        return type(self).schema_name()
+
     @classmethod
     def schema_name(cls) -> str:
         version = cls.model_fields["schema_version"].default

@@ -6,10 +6,11 @@ log scrubber, the schema snapshots and the privacy-boundary tests read that mark
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 from pydantic.config import JsonDict
 
 from madoguchi.shared.contracts.envelope import (
@@ -90,33 +91,66 @@ class AudioReference(Contract):
     size_bytes: int = Field(ge=0)
 
 
-class UtteranceReceived(Event):
-    SUBJECT: ClassVar[str] = "mg.v1.utterance.received.{session_id}"
-    schema_version: Literal[1] = 1
+class Origin(Contract):
+    """Where an utterance came from: set once by ingest, copied unchanged by every stage.
+
+    It travels in the contract, not in trace baggage, so the usage report and the routing of
+    results never depend on a propagator setting. Ids, languages and a time only.
+    """
+
+    session_id: SessionId
     utterance_id: Token
-    speaker: Speaker
-    audio: AudioReference
-    language_hints: list[LanguageTag] = Field(default_factory=list, max_length=4)
-    target_language: LanguageTag | None = Field(
-        default=None, description="The other party's language (from the session), passed on "
-        "by recognition so that translation knows where to translate to.")
+    counter_id: Token
     device_id: Token
     staff_id: Token
+    received_at: Annotated[AwareDatetime, AfterValidator(lambda v: v.astimezone(UTC))]
+    staff_language: LanguageTag
+    visitor_language: LanguageTag | None = Field(
+        default=None, description="None: the session detects the visitor's language.")
+
+    def language_of(self, speaker: Speaker) -> str | None:
+        return self.staff_language if speaker is Speaker.STAFF else self.visitor_language
+
+    def listener_language(self, speaker: Speaker) -> str | None:
+        """The other party's language: where this speaker's words are translated to."""
+        return self.visitor_language if speaker is Speaker.STAFF else self.staff_language
+
+    def latency_ms(self, now: datetime | None = None) -> int:
+        """Milliseconds since ingest received the utterance."""
+        elapsed = (now or datetime.now(UTC)) - self.received_at
+        return max(0, int(elapsed.total_seconds() * 1000))
 
 
-class TextSubmitted(Event):
-    SUBJECT: ClassVar[str] = "mg.v1.text.submitted.{session_id}"
-    schema_version: Literal[1] = 1
+class UtteranceEvent(Event):
+    """An event about one utterance: it names the utterance and carries its origin."""
+
     utterance_id: Token
     speaker: Speaker
+    origin: Origin
+
+    @model_validator(mode="after")
+    def _origin_matches(self) -> UtteranceEvent:
+        if (self.origin.session_id, self.origin.utterance_id) != (self.session_id,
+                                                                  self.utterance_id):
+            raise ValueError("origin names another utterance")
+        return self
+
+
+class UtteranceReceived(UtteranceEvent):
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.received.{session_id}"
+    schema_version: Literal[2] = 2
+    audio: AudioReference
+    language_hints: list[LanguageTag] = Field(default_factory=list, max_length=4)
+
+
+class TextSubmitted(UtteranceEvent):
+    SUBJECT: ClassVar[str] = "mg.v1.text.submitted.{session_id}"
+    schema_version: Literal[2] = 2
     language: LanguageTag
-    target_language: LanguageTag | None = None
     text: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         default=None, json_schema_extra=PERSONAL
     )
     phrase_id: Token | None = None
-    device_id: Token
-    staff_id: Token
 
     @model_validator(mode="after")
     def _exactly_one_source(self) -> TextSubmitted:
@@ -125,11 +159,9 @@ class TextSubmitted(Event):
         return self
 
 
-class UtteranceTranscribed(Event):
+class UtteranceTranscribed(UtteranceEvent):
     SUBJECT: ClassVar[str] = "mg.v1.utterance.transcribed.{session_id}"
-    schema_version: Literal[1] = 1
-    utterance_id: Token
-    speaker: Speaker
+    schema_version: Literal[2] = 2
     status: Literal["text", "no_speech"]
     text: str = Field(default="", max_length=4000, json_schema_extra=PERSONAL)
     language: LanguageTag | None = None
@@ -137,7 +169,6 @@ class UtteranceTranscribed(Event):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     audio_duration_ms: int = Field(ge=0)
     model_id: ShortText
-    target_language: LanguageTag | None = None
 
 
 class GlossaryHit(Contract):
@@ -145,11 +176,9 @@ class GlossaryHit(Contract):
     enforced: bool
 
 
-class UtteranceTranslated(Event):
+class UtteranceTranslated(UtteranceEvent):
     SUBJECT: ClassVar[str] = "mg.v1.utterance.translated.{session_id}"
-    schema_version: Literal[1] = 1
-    utterance_id: Token
-    speaker: Speaker
+    schema_version: Literal[2] = 2
     source_text: str = Field(max_length=4000, json_schema_extra=PERSONAL)
     source_language: LanguageTag
     target_text: str = Field(max_length=8000, json_schema_extra=PERSONAL)
@@ -163,15 +192,21 @@ class UtteranceTranslated(Event):
     model_id: ShortText
 
 
-class UtteranceFailed(Event):
+class UtteranceFailed(UtteranceEvent):
     """A stage gave up on an utterance; the tablet shows it as failed. Never carries content."""
 
     SUBJECT: ClassVar[str] = "mg.v1.utterance.failed.{session_id}"
-    schema_version: Literal[1] = 1
-    utterance_id: Token
+    schema_version: Literal[2] = 2
     stage: Literal["ingest", "recognition", "translation"]
     reason_code: Token
     retryable: bool = False
+
+    @classmethod
+    def of(cls, event: UtteranceEvent, stage: Literal["ingest", "recognition", "translation"],
+           reason_code: str, *, retryable: bool = False) -> UtteranceFailed:
+        return cls(session_id=event.session_id, utterance_id=event.utterance_id,
+                   speaker=event.speaker, origin=event.origin, stage=stage,
+                   reason_code=reason_code, retryable=retryable)
 
 
 # --- audit (metadata only: the AUDIT stream never carries raw personal data) -----------------
@@ -186,6 +221,11 @@ class AuditActor(Contract):
     staff_id: Token | None = None
     auditor_id: Token | None = None
 
+    @classmethod
+    def of(cls, service: str, origin: Origin) -> AuditActor:
+        """The device and staff member an utterance came from, as seen by `service`."""
+        return cls(service=service, device_id=origin.device_id, staff_id=origin.staff_id)
+
 
 class AuditEvent(Event):
     """Who did what, when, with which outcome. `attributes` hold ids, counts and durations."""
@@ -198,6 +238,9 @@ class AuditEvent(Event):
     outcome: Literal["success", "failure", "denied", "info"]
     actor: AuditActor
     attributes: dict[Token, AuditAttribute] = Field(default_factory=dict, max_length=64)
+
+    def derivation_key(self) -> str:
+        return f"{self.schema_name()}:{self.kind}.{self.action}.{self.outcome}"
 
     @property
     def session_token(self) -> str:
@@ -214,7 +257,7 @@ class RedactedContent(Event):
     SUBJECT: ClassVar[str] = "mg.v1.audit.content.{session_id}"
     schema_version: Literal[1] = 1
     utterance_id: Token
-    source_event: Literal["transcribed", "translated"]
+    source_event: Literal["transcribed", "submitted", "translated"]
     fields: dict[Token, Annotated[str, StringConstraints(max_length=8000)]]
     entities: dict[Token, int] = Field(description="Entity type -> count found.")
     detector_version: ShortText

@@ -1,5 +1,7 @@
-"""How every service process starts, reports health, consumes and stops."""
+"""How every service process starts, consumes, reports health and stops: `run()`."""
 
-from madoguchi.shared.runtime.service import ServiceRuntime, run_service
+from madoguchi.shared.runtime.outcome import NOTHING, Context, Outcome, Refusal, Stage
+from madoguchi.shared.runtime.service import ServiceRuntime, StartupError, run
 
-__all__ = ["ServiceRuntime", "run_service"]
+__all__ = ["NOTHING", "Context", "Outcome", "Refusal", "ServiceRuntime", "Stage",
+           "StartupError", "run"]

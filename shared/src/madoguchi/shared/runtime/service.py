@@ -1,9 +1,14 @@
-"""The process skeleton shared by every service.
+"""The process skeleton shared by every service, and `run()`, the one way each one starts.
 
-A service: connects to NATS as its own user (TLS), checks that its durable consumer exists
-(declared by `madoguchi streams apply`; services may not create topology), consumes through
-FastStream with explicit acknowledgement, serves health endpoints, and stops cleanly on
-SIGTERM/SIGINT — finishing the message in hand, never acking what it did not finish.
+A service: connects to NATS as its own user (TLS), binds its durable consumer (declared by
+`madoguchi streams apply`; services may not create topology), consumes through
+`StageConsumer`, serves health, readiness and metrics (plus its own app, if any), and on
+SIGTERM/SIGINT stops pulling, lets the events in hand finish, and closes — never acknowledging
+what it did not finish.
+
+    def setup(runtime: ServiceRuntime) -> None:      # before connecting: load models here
+        runtime.consume(Stage(UtteranceReceived, handler.handle, concurrency=2))
+    run("recognition", RecognitionSettings(), setup)
 """
 
 from __future__ import annotations
@@ -12,31 +17,34 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
 
 import uvicorn
-from faststream import AckPolicy as FastStreamAck
-from faststream.nats import JStream, NatsBroker, NatsMessage, PullSub
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
 
-from madoguchi.shared.messaging import EventConsumer, Handler
-from madoguchi.shared.natsconn import connect, faststream_broker, inbox_prefix
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.runtime.health import health_routes
 from madoguchi.shared.runtime.logs import configure_logging
+from madoguchi.shared.runtime.outcome import Stage
 from madoguchi.shared.settings import InsecureSettingsError, ServiceSettings
-from madoguchi.shared.streams import consumer_for
+from madoguchi.shared.streams import ConsumerSpec, consumer_for
 from madoguchi.shared.telemetry import configure_telemetry
 
 log = logging.getLogger(__name__)
+Hook = Callable[[], Coroutine[Any, Any, None]]
 
 CONSUMER_LAG: dict[tuple[str, str], dict[str, int]] = {}
 """(service, durable) -> latest backlog figures, read by the gauges below."""
+
+
+class StartupError(RuntimeError):
+    """A configuration the service must refuse to start with; the message says what to do."""
 
 
 def _lag_gauge(figure: str) -> Callable[[CallbackOptions], Iterable[Observation]]:
@@ -56,100 +64,123 @@ _meter.create_observable_gauge(
 
 
 class ServiceRuntime:
-    def __init__(self, name: str, settings: ServiceSettings) -> None:
+    def __init__(self, name: str, settings: ServiceSettings, *, drain_grace_s: float = 20.0,
+                 retry_delay: float = 1.0) -> None:
         self.name = name
         self.settings = settings
         self.nc: Client | None = None
-        self.broker: NatsBroker | None = None
-        self._consumers: list[tuple[Any, Handler[Any]]] = []
-        self._consumer_bound = False
-        self._stopping = asyncio.Event()
         self.http_port: int | None = None
+        self._stage: Stage[Any] | None = None
+        self._consumer: StageConsumer | None = None
+        self._app: Starlette | None = None
+        self._on_start: list[Hook] = []
+        self._on_stop: list[Hook] = []
+        self._background: list[Hook] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self._extra_ready: dict[str, Callable[[], bool]] = {}
-        self._lag_task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+        self._drain_grace_s = drain_grace_s
+        self._retry_delay = retry_delay
+
+    # --- what a service declares (in its setup, before start) ---------------------------
+
+    def consume(self, stage: Stage[Any]) -> None:
+        """The handler for this service's durable consumer (one per service)."""
+        if self._stage is not None:
+            raise ValueError("one stage per service: dispatch inside it by event type")
+        self._stage = stage
+
+    def serve_app(self, app: Starlette) -> None:
+        """The service's own HTTP app; health, readiness and metrics are added to it."""
+        self._app = app
+
+    def on_start(self, hook: Hook) -> None:
+        """Runs once NATS is connected, before consuming and serving HTTP."""
+        self._on_start.append(hook)
+
+    def on_stop(self, hook: Hook) -> None:
+        """Runs after consuming stopped, before NATS closes (in reverse order)."""
+        self._on_stop.append(hook)
+
+    def background(self, loop: Hook) -> None:
+        """A long-running task (sweeper, checkpoints); cancelled at stop."""
+        self._background.append(loop)
+
+    def add_readiness_check(self, name: str, check: Callable[[], bool]) -> None:
+        self._extra_ready[name] = check
+
+    # --- state ----------------------------------------------------------------------------
 
     @property
     def js(self) -> JetStreamContext:
         assert self.nc is not None, "runtime not started"
         return self.nc.jetstream()
 
-    def consume(self, event_type: Any, handler: Handler[Any]) -> None:
-        """Register the handler for this service's durable consumer (one per service)."""
-        self._consumers.append((event_type, handler))
-
-    def add_readiness_check(self, name: str, check: Callable[[], bool]) -> None:
-        self._extra_ready[name] = check
+    def _spec(self) -> ConsumerSpec | None:
+        try:
+            return consumer_for(self.name)
+        except KeyError:
+            return None
 
     def readiness(self) -> dict[str, bool]:
         checks = {
             "nats": self.nc is not None and self.nc.is_connected,
-            "consumer": self._consumer_bound or not self._has_consumer(),
+            "consumer": self._consumer is not None or self._stage is None,
         }
         return checks | {name: check() for name, check in self._extra_ready.items()}
 
-    def _has_consumer(self) -> bool:
-        try:
-            consumer_for(self.name)
-        except KeyError:
-            return False
-        return True
+    # --- lifecycle ------------------------------------------------------------------------
 
     async def start(self) -> None:
         self.nc = await connect(self.settings.nats, self.name)
-        if self._has_consumer():
-            spec = consumer_for(self.name)
+        spec = self._spec()
+        if spec is not None:
             # Bind only: a missing consumer means `madoguchi streams apply` has not run.
             await self.js.consumer_info(spec.stream, spec.durable)
-            if self._consumers:
-                await self._start_broker()
-            self._consumer_bound = True
-            self._lag_task = asyncio.create_task(self._watch_lag(spec.stream, spec.durable))
+            self._tasks.append(asyncio.create_task(self._watch_lag(spec)))
+        elif self._stage is not None:
+            raise StartupError(f"{self.name} has no durable consumer to bind its stage to")
+        for hook in self._on_start:
+            await hook()
+        self._tasks += [asyncio.create_task(loop()) for loop in self._background]
+        if self._stage is not None and spec is not None:
+            consumer = StageConsumer(self.nc, self.name, spec, self._stage,
+                                     retry_delay=self._retry_delay)
+            await consumer.start()
+            self._consumer = consumer
         log.info("service started", extra={"service": self.name})
 
-    async def _watch_lag(self, stream: str, durable: str, every: float = 5.0) -> None:
+    async def _watch_lag(self, spec: ConsumerSpec, every: float = 5.0) -> None:
         """Keep this durable's backlog for the `madoguchi_consumer_*` gauges (what KEDA scales
         on, seen from inside)."""
-        key = (self.name, durable)
-        while True:
-            try:
-                info = await self.js.consumer_info(stream, durable)
-                CONSUMER_LAG[key] = {"pending": info.num_pending or 0,
-                                     "ack_pending": info.num_ack_pending}
-            except Exception as exc:  # a NATS hiccup must not stop the loop
-                log.debug("consumer info failed", extra={"error": type(exc).__name__})
-            await asyncio.sleep(every)
-
-    async def _start_broker(self) -> None:
-        spec = consumer_for(self.name)
-        self.broker = faststream_broker(self.settings.nats, self.name)
-        if len(self._consumers) != 1:
-            raise ValueError("one consumer handler per service: dispatch inside it by event type")
-        event_type, handler = self._consumers[0]
-        consumer: EventConsumer[Any] = EventConsumer(
-            self.js, service=self.name, event_type=event_type, handler=handler,
-            max_deliver=spec.max_deliver,
-        )
-
-        async def on_message(msg: NatsMessage) -> None:
-            await consumer(msg.raw_message)
-
-        self.broker.subscriber(
-            spec.filter_subjects[0],
-            stream=JStream(spec.stream, declare=False),
-            durable=spec.durable,
-            pull_sub=PullSub(batch_size=min(spec.max_ack_pending, 16), timeout=1.0),
-            ack_policy=FastStreamAck.MANUAL,  # EventConsumer acks after the result is published
-            # Pulled messages arrive on this inbox; our user may only subscribe to its own.
-            inbox_prefix=f"{inbox_prefix(self.name)}.".encode(),
-        )(on_message)
-        await self.broker.start()
+        key = (self.name, spec.durable)
+        try:
+            while True:
+                try:
+                    info = await self.js.consumer_info(spec.stream, spec.durable)
+                    CONSUMER_LAG[key] = {"pending": info.num_pending or 0,
+                                         "ack_pending": info.num_ack_pending}
+                except Exception as exc:  # a NATS hiccup must not stop the loop
+                    log.debug("consumer info failed", extra={"error": type(exc).__name__})
+                await asyncio.sleep(every)
+        finally:
+            CONSUMER_LAG.pop(key, None)
 
     async def stop(self) -> None:
-        if self._lag_task is not None:
-            self._lag_task.cancel()
-            CONSUMER_LAG.pop((self.name, consumer_for(self.name).durable), None)
-        if self.broker is not None:
-            await self.broker.stop()
+        if self._consumer is not None:
+            await self._consumer.drain(self._drain_grace_s)
+            self._consumer = None
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        for hook in reversed(self._on_stop):
+            try:
+                await hook()
+            except Exception as exc:  # one failing hook must not skip closing NATS
+                log.warning("stop hook failed", extra={"error": type(exc).__name__})
         if self.nc is not None and not self.nc.is_closed:
             await self.nc.drain()
         log.info("service stopped", extra={"service": self.name})
@@ -157,59 +188,72 @@ class ServiceRuntime:
     def request_stop(self) -> None:
         self._stopping.set()
 
-    async def serve(self, extra_routes: list[BaseRoute] | None = None,
-                    app: Starlette | None = None) -> None:
-        """Start, serve HTTP until SIGTERM/SIGINT, stop."""
+    async def serve(self) -> None:
+        """Start, serve HTTP until SIGTERM/SIGINT (or `request_stop()`), stop."""
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, self.request_stop)
-        await self.start()
-        routes = health_routes(self.name, self.readiness)
-        if app is None:
-            app = Starlette(routes=[*routes, *(extra_routes or [])])
-        else:
-            app.router.routes[:0] = routes
+        try:
+            await self._serve()
+        finally:
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(sig)
+
+    async def _serve(self) -> None:
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        app = self._app or Starlette()
+        app.router.routes[:0] = health_routes(self.name, self.readiness)
         config = uvicorn.Config(
             app, host=self.settings.http.host, port=self.settings.http.port,
             log_config=None, access_log=False, lifespan="off",
         )
         server = uvicorn.Server(config)
-        # Our own SIGTERM handler owns shutdown; uvicorn's capture_signals() would swallow it.
-        http_task = asyncio.create_task(server._serve())
-        while not server.started and not http_task.done():
-            await asyncio.sleep(0.01)
-        if http_task.done():
+        # startup()/shutdown() rather than serve(): our signal handlers own the shutdown order
+        # (stop pulling, finish the events in hand, then close), uvicorn's would race them.
+        config.load()
+        server.lifespan = config.lifespan_class(config)
+        await server.startup()
+        if not server.started:
             await self.stop()
-            http_task.result()
+            raise StartupError(f"could not listen on {self.settings.http.host}:"
+                               f"{self.settings.http.port}")
         self.http_port = server.servers[0].sockets[0].getsockname()[1]
-        log.info("http listening", extra={"service": self.name,
-                                          "url": f"http://{self.settings.http.host}:{self.http_port}"})
-        await self._stopping.wait()
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await http_task
-        await self.stop()
+        log.info("http listening", extra={
+            "service": self.name, "url": f"http://{self.settings.http.host}:{self.http_port}"})
+        try:
+            await self._stopping.wait()
+        finally:
+            server.should_exit = True
+            await server.shutdown()
+            await self.stop()
 
 
-def run_service(
-    name: str, settings: ServiceSettings,
-    setup: Callable[[ServiceRuntime], Awaitable[None] | None] | None = None,
-) -> None:
-    """Entry point body for `python -m madoguchi.<service>`."""
+Setup = Callable[[ServiceRuntime], None]
+
+
+def run(name: str, settings: ServiceSettings, setup: Setup | None = None) -> None:
+    """Entry point body of every `python -m madoguchi.<service>`.
+
+    Order: logging, the security check of the settings, telemetry, then `setup` (models are
+    loaded here, before connecting: a missing model is a start-up error, not a consumer that
+    takes messages it cannot process), then serve. Refusals exit with status 2.
+    """
     configure_logging(name, settings.log_level, settings.log_format)
-    configure_telemetry(name, settings.otel)
     try:
         settings.require_secure()
     except InsecureSettingsError as exc:
         log.error("refusing to start: %s", exc)
         raise SystemExit(2) from None
-
-    async def main() -> None:
-        runtime = ServiceRuntime(name, settings)
+    configure_telemetry(name, settings.otel)
+    runtime = ServiceRuntime(name, settings)
+    try:
         if setup is not None:
-            result = setup(runtime)
-            if asyncio.iscoroutine(result):
-                await result
-        await runtime.serve()
-
-    asyncio.run(main())
+            setup(runtime)
+        asyncio.run(runtime.serve())
+    except StartupError as exc:
+        log.error("refusing to start: %s", exc)
+        raise SystemExit(2) from None

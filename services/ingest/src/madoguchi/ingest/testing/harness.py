@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import signal
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +12,11 @@ import httpx
 from nats.aio.client import Client
 from pydantic import SecretStr
 
-from madoguchi.ingest.service import IngestRuntime
+from madoguchi.ingest.service import Ingest
 from madoguchi.ingest.settings import AuthSettings, IngestSettings
 from madoguchi.shared import identity
 from madoguchi.shared.natsconn import connect
+from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CREDENTIALS_BUCKET
 from madoguchi.shared.testing.cluster import SecureNats
 
@@ -36,7 +36,8 @@ def ingest_settings(secure: SecureNats, **overrides: Any) -> IngestSettings:
 
 @dataclass
 class RunningIngest:
-    runtime: IngestRuntime
+    runtime: ServiceRuntime
+    parts: Ingest
     task: asyncio.Task[None]
 
     @property
@@ -49,20 +50,19 @@ class RunningIngest:
 
 @contextlib.asynccontextmanager
 async def running_ingest(settings: IngestSettings) -> AsyncIterator[RunningIngest]:
-    runtime = IngestRuntime(settings)
-    task = asyncio.create_task(runtime.serve(app=runtime.app))
+    runtime = ServiceRuntime("ingest", settings)
+    parts = Ingest(settings)
+    parts.attach(runtime)
+    task = asyncio.create_task(runtime.serve())
     try:
         while runtime.http_port is None:
             if task.done():
                 task.result()
             await asyncio.sleep(0.02)
-        yield RunningIngest(runtime, task)
+        yield RunningIngest(runtime, parts, task)
     finally:
         runtime.request_stop()
         await asyncio.wait_for(task, 30)
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
 
 
 @dataclass
