@@ -4,7 +4,7 @@ Recognition, three levels on the committed clips (tests/clips of the recognition
   raw     faster_whisper.WhisperModel.transcribe (language forced, beam 5), in this process;
   engine  the service's WhisperXEngine.transcribe (VAD + batched decode), in this process;
   service upload accepted -> `transcribed` on the session's SSE, through ingest, NATS (TLS),
-          the recognition process (object fetch, decode, transcribe, publish).
+          the recognition process (object fetch, transcribe, publish; ingest decoded once).
 Translation, on fixture-corpus sentences (ja -> en, the test fixture model):
   raw     ctranslate2.Translator.translate_batch, one sentence, SentencePiece in and out;
   engine  CTranslate2Engine.translate_batch; pipeline  TranslationPipeline.translate (forward
@@ -44,9 +44,9 @@ def _clips() -> list[Any]:
 
 
 def _audio(path: Path) -> Any:
-    from madoguchi.recognition.audio import decode
+    from madoguchi.recognition.audio import decode_file
 
-    return decode(path.read_bytes())
+    return decode_file(path.read_bytes())
 
 
 def recognition_in_process(model_path: Path, model_id: str, repeats: int) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from checker import History, field_of, read_subject, settle, shorten_ack_wait
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 
-from madoguchi.recognition.testing import clips, installed_whisper_base
+from madoguchi.recognition.testing import clips, installed_whisper_base, stored_form
 from madoguchi.shared.contracts import (
     AudioReference,
     AuditActor,
@@ -200,17 +200,18 @@ async def test_recognition_sigkill(
         store = await js.object_store(AUDIO_BUCKET)
         for n, clip in enumerate(sorted(clips(), key=lambda c: c.path.stat().st_size)[:3]):
             data = clip.path.read_bytes()
+            stored = stored_form(data)  # as ingest stores it
             event = UtteranceReceived(
                 event_id=f"rec-{n}", session_id="s-rec", utterance_id=f"u{n}",
                 speaker="visitor",
                 audio=AudioReference(
-                    bucket=AUDIO_BUCKET, key=f"s-rec-u{n}",
+                    bucket=AUDIO_BUCKET, key=f"s-rec-u{n}", stored_bytes=len(stored),
                     sha256=hashlib.sha256(data).hexdigest(), format="wav", codec="pcm_s16le",
                     sample_rate=16_000, channels=1, duration_ms=len(data) // 32,
                     size_bytes=len(data)),
                 language_hints=["ja", "en"], origin=origin_for("s-rec", f"u{n}"),
             )
-            await store.put(event.audio.key, data)
+            await store.put(event.audio.key, stored)
             await publish_event(js, event)
             h.accept([event.utterance_id])
         await asyncio.sleep(0.5)  # the worker has pulled the first clip and is transcribing

@@ -18,7 +18,12 @@ from nats.js.client import JetStreamContext
 
 from madoguchi.recognition.service import attach
 from madoguchi.recognition.settings import RecognitionSettings
-from madoguchi.recognition.testing import clips, installed_whisper_base, whisper_base_engine
+from madoguchi.recognition.testing import (
+    clips,
+    installed_whisper_base,
+    stored_form,
+    whisper_base_engine,
+)
 from madoguchi.recognition.worker import EnginePool, RecognitionHandler
 from madoguchi.shared.contracts import (
     AudioReference,
@@ -47,7 +52,7 @@ def _received(session: str, utterance: str, data: bytes, *, sha256: str | None =
     return UtteranceReceived(
         session_id=session, utterance_id=utterance, speaker="visitor",
         audio=AudioReference(
-            bucket=AUDIO_BUCKET, key=f"{session}-{utterance}",
+            bucket=AUDIO_BUCKET, key=f"{session}-{utterance}", stored_bytes=len(data),
             sha256=sha256 or hashlib.sha256(data).hexdigest(), format="wav",
             codec="pcm_s16le", sample_rate=16_000, channels=1,
             duration_ms=len(data) // 32, size_bytes=len(data),
@@ -56,9 +61,11 @@ def _received(session: str, utterance: str, data: bytes, *, sha256: str | None =
     )
 
 
-async def _send(js: JetStreamContext, event: UtteranceReceived, data: bytes) -> None:
+async def _send(js: JetStreamContext, event: UtteranceReceived, data: bytes, *,
+                stored: bytes | None = None) -> None:
+    """Play ingest: store the clip decoded (as ingest does), then publish the event."""
     store = await js.object_store(AUDIO_BUCKET)
-    await store.put(event.audio.key, data)
+    await store.put(event.audio.key, stored_form(data) if stored is None else stored)
     await publish_event(js, event)
 
 
@@ -166,9 +173,9 @@ async def test_corrupt_object_dead_letters_and_worker_keeps_running(
     running_worker: ServiceRuntime, conns: dict[str, Client],
 ) -> None:
     ingest, admin = conns["ingest"].jetstream(), conns["admin"].jetstream()
-    garbage = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 8
+    garbage = bytes(range(255)) * 8 + b"\x01"  # not whole 16-bit samples
     bad = _received("sess-3", "utt-bad", garbage)
-    await _send(ingest, bad, garbage)
+    await _send(ingest, bad, garbage, stored=garbage)
 
     failed = UtteranceFailed.model_validate_json(
         await _next(admin, "mg.v1.utterance.failed.sess-3"))
@@ -207,7 +214,7 @@ async def test_redelivery_and_lost_audio_are_answered_without_a_second_transcrip
     def attempt(n: int) -> Context:
         return Context("recognition", event.subject(), n, 3)
 
-    await store.put(event.audio.key, data)
+    await store.put(event.audio.key, stored_form(data))
     first = await handler.handle(event, attempt(1))
     assert [type(e) for e in first.events] == [UtteranceTranscribed, AuditEvent]
     assert first.refusal is None

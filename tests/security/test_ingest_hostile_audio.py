@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from nats.js.errors import NotFoundError
 
+from madoguchi.ingest.audio_probe import AudioLimits, AudioRejected, probe_audio
 from madoguchi.ingest.testing.audio_corpus import hostile_corpus
 from madoguchi.ingest.testing.harness import (
     admin_client,
@@ -15,7 +16,6 @@ from madoguchi.ingest.testing.harness import (
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.audio_probe import AudioLimits, AudioRejected, probe_audio
 from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
 from madoguchi.shared.testing.cluster import SecureNats
 
@@ -82,8 +82,8 @@ async def test_a_slow_probe_is_cut_off_and_the_service_stays_up(secure_nats: Sec
 
 async def test_a_crashing_probe_worker_is_contained() -> None:
     """A worker that dies (here: cannot even load FFmpeg in its memory limit) is replaced."""
+    from madoguchi.ingest.audio_probe import AudioProber
     from madoguchi.ingest.testing.audio_corpus import encode
-    from madoguchi.shared.audio_probe import AudioProber
 
     prober = AudioProber(AudioLimits(worker_memory_bytes=32 * 1024 * 1024), workers=1)
     try:

@@ -12,7 +12,7 @@ import statistics
 import numpy as np
 import pytest
 
-from madoguchi.recognition.audio import decode
+from madoguchi.recognition.audio import decode_file
 from madoguchi.recognition.engine import RecognitionEngine
 from madoguchi.recognition.testing import Clip, character_error_rate, clips
 from madoguchi.recognition.whisperx_engine import WhisperXEngine
@@ -32,7 +32,7 @@ MAX_MEAN_CER_JA = 0.15
 
 
 def _audio(clip: Clip) -> np.ndarray:
-    return decode(clip.path.read_bytes())
+    return decode_file(clip.path.read_bytes())
 
 
 def test_runs_offline() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import json
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest import api
+from madoguchi.ingest.audio_probe import AudioRejected
 from madoguchi.ingest.auth import Principal, authenticate, context_of, login
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.erasure import audio_prefix, close_session
@@ -22,7 +24,6 @@ from madoguchi.ingest.live import parse_last_event_id, session_events
 from madoguchi.ingest.phrases import phrases_view
 from madoguchi.ingest.sessions import SessionConflict, SessionState, new_session_id
 from madoguchi.ingest.settings import IngestSettings
-from madoguchi.shared.audio_probe import AudioRejected
 from madoguchi.shared.contracts import (
     AudioReference,
     SessionOpened,
@@ -204,7 +205,7 @@ def _routes(app: FastAPI) -> None:
             previous = api.UtteranceAccepted.model_validate(seen["response"])
             return previous.model_copy(update={"duplicate": True})
         try:
-            info = await ctx.prober.probe(data)
+            probed = await ctx.prober.probe(data)
         except AudioRejected as exc:
             stage_instruments().uploads_rejected.add(1, {"reason_code": exc.code})
             await ctx.audit("utterance", "rejected", "denied", device_id=who.device_id,
@@ -212,28 +213,36 @@ def _routes(app: FastAPI) -> None:
                             reason_code=exc.code, size_bytes=len(data))
             status = 413 if exc.code == "too_large" else 415 if exc.code in UNSUPPORTED else 422
             raise HTTPException(status, {"code": exc.code, "reason": exc.reason}) from None
+        info = probed.info
         utterance_id = _utterance_id(session_id, key)
         object_key = f"{audio_prefix(session_id)}{utterance_id}"
         audio = AudioReference(
-            bucket=AUDIO_BUCKET, key=object_key, sha256=digest, format=info.format,
-            codec=info.codec, sample_rate=info.sample_rate, channels=info.channels,
-            duration_ms=info.duration_ms, size_bytes=len(data))
-        await ctx.audio.put(object_key, data)
+            bucket=AUDIO_BUCKET, key=object_key, stored_bytes=len(probed.pcm), sha256=digest,
+            format=info.format, codec=info.codec, sample_rate=info.sample_rate,
+            channels=info.channels, duration_ms=info.duration_ms, size_bytes=len(data))
+        # The decoded samples are stored, never the uploaded container (see AudioReference).
+        await ctx.audio.put(object_key, probed.pcm)
+        del data, probed
         origin = state.origin(utterance_id, who.staff_id)
         language = origin.language_of(speaker)
-        await publish_event(ctx.js, UtteranceReceived(
-            event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
-            speaker=speaker, origin=origin, audio=audio,
-            language_hints=[language] if language else []))
         response = api.UtteranceAccepted(
             utterance_id=utterance_id, duplicate=False,
-            audio=api.AudioSummary(**audio.model_dump(exclude={"bucket"})))
-        await _remember(ctx, idem_key, {"sha256": digest, "response": response.model_dump()})
-        await ctx.audit("utterance", "received", "success", device_id=who.device_id,
-                        staff_id=who.staff_id, session_id=session_id,
-                        utterance_id=utterance_id, speaker=speaker.value, format=info.format,
-                        duration_ms=info.duration_ms, size_bytes=len(data))
-        await ctx.sessions.touch(state, revision)
+            audio=api.AudioSummary(**audio.model_dump(include=set(api.AudioSummary.model_fields))))
+        # One round trip for the rest: the event (after the audio, which recognition reads),
+        # the idempotency record, the audit event and the session's activity time. A crash in
+        # between is safe: a retry maps to the same utterance id and Nats-Msg-Id.
+        await asyncio.gather(
+            publish_event(ctx.js, UtteranceReceived(
+                event_id=utterance_id, session_id=session_id, utterance_id=utterance_id,
+                speaker=speaker, origin=origin, audio=audio,
+                language_hints=[language] if language else [])),
+            _remember(ctx, idem_key, {"sha256": digest, "response": response.model_dump()}),
+            ctx.audit("utterance", "received", "success", device_id=who.device_id,
+                      staff_id=who.staff_id, session_id=session_id,
+                      utterance_id=utterance_id, speaker=speaker.value, format=info.format,
+                      duration_ms=info.duration_ms, size_bytes=audio.size_bytes),
+            ctx.sessions.touch(state, revision),
+        )
         return response
 
     @app.post("/v1/sessions/{session_id}/texts", status_code=202,

@@ -9,11 +9,11 @@ from nats.js.client import JetStreamContext
 from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
 
+from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.sessions import SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
-from madoguchi.shared.audio_probe import AudioProber
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.contracts.events import AuditAttribute
 from madoguchi.shared.messaging import publish_event

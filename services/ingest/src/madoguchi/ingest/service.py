@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 
 from madoguchi.ingest.app import create_app
+from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.erasure import close_session
 from madoguchi.ingest.phrases import load_phrases
@@ -21,7 +22,6 @@ from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.sessions import SessionConflict, SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
-from madoguchi.shared.audio_probe import AudioProber
 from madoguchi.shared.runtime import ServiceRuntime, run
 from madoguchi.shared.runtime.service import Setup
 from madoguchi.shared.streams import (

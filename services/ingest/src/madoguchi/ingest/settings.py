@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, SecretStr
 
-from madoguchi.shared.audio_probe import AudioLimits
+from madoguchi.ingest.audio_probe import AudioLimits
 from madoguchi.shared.settings import ServiceSettings, settings_config
 
 DEFAULT_LANGUAGES = [

@@ -1,13 +1,20 @@
-"""Decode an utterance's audio bytes to 16 kHz mono float32 (PyAV, as faster-whisper does)."""
+"""Audio for the recognition engine: 16 kHz mono float32 samples.
+
+The service reads what ingest stored: the upload already decoded once, in ingest's limited
+worker, into `pcm_s16le_16k_mono` (headerless 16-bit PCM). So the handler never parses a
+container and never runs FFmpeg over untrusted bytes. `decode_file` (PyAV, as faster-whisper
+does) is for local, trusted files only: test clips, benchmarks.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import numpy as np
 
 from madoguchi.recognition.engine import SAMPLE_RATE, Audio
+
+STORED_ENCODING = "pcm_s16le_16k_mono"
 
 
 class UndecodableAudioError(Exception):
@@ -18,12 +25,20 @@ class UndecodableAudioError(Exception):
         self.reason_code = reason_code
 
 
-def verify_sha256(data: bytes, expected: str) -> None:
-    if hashlib.sha256(data).hexdigest() != expected:
-        raise UndecodableAudioError("audio_checksum_mismatch")
+def from_pcm(data: bytes) -> Audio:
+    """Stored samples -> the engine's float32 array."""
+    if not data or len(data) % 2:
+        raise UndecodableAudioError("audio_undecodable")
+    return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
 
 
-def decode(data: bytes) -> Audio:
+def to_pcm(audio: Audio) -> bytes:
+    """The engine's array -> what ingest stores (tests and benchmarks play ingest's part)."""
+    return (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+
+
+def decode_file(data: bytes) -> Audio:
+    """A trusted local audio file (a test clip) decoded with PyAV, as faster-whisper does."""
     from faster_whisper.audio import decode_audio  # type: ignore[import-untyped]
 
     if not data:

@@ -82,8 +82,10 @@ def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSe
         handler.audio = AudioObjects(runtime.js, AUDIO_BUCKET)
 
     runtime.on_start(bind_audio)
-    runtime.consume(Stage(UtteranceReceived, handler.handle, concurrency=engines.size,
-                          exhausted=gave_up))
+    # More in hand than engines: the next utterance's audio is fetched while an engine works,
+    # and results are published while the engine already runs the next one.
+    runtime.consume(Stage(UtteranceReceived, handler.handle,
+                          concurrency=engines.size + settings.prefetch, exhausted=gave_up))
 
 
 def setup(settings: RecognitionSettings) -> Callable[[ServiceRuntime], None]:

@@ -32,6 +32,9 @@ class RecognitionSettings(ServiceSettings):
     batch_size: int = Field(default=8, ge=1, le=64, description="VAD chunks decoded together.")
     concurrency: int = Field(
         default=1, ge=1, le=8, description="Model instances (utterances transcribed at once).")
+    prefetch: int = Field(
+        default=2, ge=0, le=16,
+        description="Utterances in hand beyond the engines (fetched, waiting for an engine).")
     beam_size: int = Field(default=5, ge=1, le=10)
     no_speech_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     vad_onset: float = Field(default=0.5, gt=0.0, lt=1.0)

@@ -56,6 +56,14 @@ def whisper_base_engine() -> RecognitionEngine:
     return WhisperXEngine(model.path, model.model_id, EngineOptions())
 
 
+def stored_form(audio_file: bytes) -> bytes:
+    """A clip as ingest stores it (decoded once, 16 kHz mono PCM): for tests that play
+    ingest's part and put audio straight into the object store."""
+    from madoguchi.recognition.audio import decode_file, to_pcm
+
+    return to_pcm(decode_file(audio_file))
+
+
 def _chars(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in text if ch.isalnum())

@@ -2,7 +2,8 @@
 
 Order of work, chosen for redelivery safety and privacy:
 1. fetch the audio object (gone on a redelivery = an earlier attempt finished: nothing to do);
-2. check its sha256 against the event, decode (failure: a `failed` event and a dead letter);
+2. read the samples ingest stored (decoded once there: no container is parsed here; the
+   object store checked the object's digest on the read);
 3. transcribe off the event loop on one of the process's engines;
 4. return the transcript and its metadata audit event; the runtime publishes them with ids
    derived from the utterance, so a republish after a crash is a JetStream duplicate;
@@ -18,7 +19,7 @@ from typing import Literal, Protocol
 
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
-from madoguchi.recognition.audio import UndecodableAudioError, decode, duration_ms, verify_sha256
+from madoguchi.recognition.audio import UndecodableAudioError, duration_ms, from_pcm
 from madoguchi.recognition.engine import Audio, RecognitionEngine, Transcript
 from madoguchi.recognition.languages import candidates
 from madoguchi.recognition.locks import LanguageLocks
@@ -107,8 +108,7 @@ class RecognitionHandler:
                                   failed(event, "audio_object_corrupt"))
         delete = self._deleter(event.audio.key)
         try:
-            verify_sha256(data, event.audio.sha256)
-            audio = decode(data)
+            audio = from_pcm(data)
         except UndecodableAudioError as exc:
             return Outcome.refuse(exc.reason_code, "audio object could not be decoded",
                                   failed(event, exc.reason_code), after=[delete])

@@ -80,8 +80,18 @@ class SessionErased(Event):
 
 
 class AudioReference(Contract):
+    """Where the utterance's audio is, and what was uploaded.
+
+    The object holds `stored` — the upload decoded once by ingest (in its limited worker) into
+    headerless 16 kHz mono 16-bit PCM — so no later stage parses an untrusted container. The
+    other fields describe the upload as the tablet sent it (`sha256` is its content hash, what
+    the idempotency check compares); the object's integrity is the object store's digest.
+    """
+
     bucket: Token
     key: Token
+    stored: Literal["pcm_s16le_16k_mono"] = "pcm_s16le_16k_mono"
+    stored_bytes: int = Field(ge=0)
     sha256: Sha256Hex
     format: Literal["wav", "webm", "ogg", "flac", "mp3"]
     codec: ShortText

@@ -55,11 +55,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--write", action="store_true", help="rewrite the snapshots")
     args = parser.parse_args()
+    from madoguchi.shared.contracts import asyncapi
+
     if args.write:
         write_snapshots()
-        print(f"wrote {len(current_schemas())} schemas to {SNAPSHOT_DIR}")
+        asyncapi.write()
+        print(f"wrote {len(current_schemas())} schemas to {SNAPSHOT_DIR} and {asyncapi.SNAPSHOT}")
     else:
         problems = diff_against_snapshots()
+        if asyncapi.differs():
+            problems.append(f"{asyncapi.SNAPSHOT.name}: differs from the contracts")
         print("\n".join(problems) or "snapshots up to date")
         raise SystemExit(1 if problems else 0)
 

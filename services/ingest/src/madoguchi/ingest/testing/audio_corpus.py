@@ -1,7 +1,7 @@
 """Valid audio in every allowed format, and a hostile corpus, generated at test time.
 
 Valid files are encoded with PyAV's own encoders (so the formats are real, not hand-made).
-Hostile files are built byte by byte: each targets one rule of `madoguchi.shared.audio_probe`.
+Hostile files are built byte by byte: each targets one rule of `madoguchi.ingest.audio_probe`.
 """
 
 from __future__ import annotations

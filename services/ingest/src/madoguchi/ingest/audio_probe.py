@@ -10,9 +10,11 @@ Ingest is the only public entry point, so this is where hostile audio arrives. T
 - decoding runs in a separate process with an address-space and CPU-time limit and a wall-clock
   timeout, so a decoder bug or an exotic stream cannot take the service down with it.
 
-`probe_audio` is the pure function (usable by recognition before it decodes); `AudioProber`
-runs it in a pool of limited worker processes. Rejections carry a reason code and a short text
-that never quotes the input.
+The decode is done once, here: what passes is resampled on the way to 16 kHz mono 16-bit PCM
+(`NORMALISED`), and that is what ingest stores, so recognition never parses an untrusted
+container nor decodes a second time. `probe_audio` is the pure function; `AudioProber` runs it
+in a pool of limited worker processes. Rejections carry a reason code and a short text that
+never quotes the input.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ CODECS_BY_FORMAT: dict[AudioFormat, frozenset[str]] = {
     "mp3": frozenset({"mp3", "mp3float"}),
 }
 SAMPLE_RATES = frozenset({8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000})
+NORMALISED_RATE = 16_000
+NORMALISED = "pcm_s16le_16k_mono"
+"""What ingest stores: little-endian signed 16-bit samples, 16 kHz, one channel, no header."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,14 @@ class AudioInfo:
     duration_ms: int
 
 
+@dataclass(frozen=True)
+class ProbedAudio:
+    """What passed the checks: its description and the normalised samples (`NORMALISED`)."""
+
+    info: AudioInfo
+    pcm: bytes
+
+
 class AudioRejected(Exception):
     """The audio is not acceptable. `code` is a token; `reason` a short text without input."""
 
@@ -83,8 +96,9 @@ class AudioRejected(Exception):
         return (AudioRejected, (self.code, self.reason))
 
 
-def probe_audio(data: bytes, limits: AudioLimits) -> AudioInfo:
-    """Open, check and fully decode `data` within `limits`; raise `AudioRejected` if unfit."""
+def probe_audio(data: bytes, limits: AudioLimits) -> ProbedAudio:
+    """Open, check and fully decode `data` within `limits` into normalised PCM; raise
+    `AudioRejected` if unfit."""
     import av  # imported here: the parent process never needs FFmpeg loaded
 
     if not data:
@@ -121,7 +135,7 @@ def _wav_data_overstated(data: bytes) -> bool:
     return False
 
 
-def _check_and_decode(container: object, limits: AudioLimits) -> AudioInfo:
+def _check_and_decode(container: object, limits: AudioLimits) -> ProbedAudio:
     import av
 
     assert isinstance(container, av.container.InputContainer)
@@ -141,7 +155,7 @@ def _check_and_decode(container: object, limits: AudioLimits) -> AudioInfo:
     declared = _declared_seconds(container, stream)
     if declared is not None and declared > limits.max_duration_s * (1 + limits.duration_tolerance):
         raise AudioRejected("too_long", f"audio is longer than {limits.max_duration_s:g} s")
-    decoded = _decode(container, stream, rate, channels, limits)
+    decoded, pcm = _decode(container, stream, rate, channels, limits)
     if decoded <= 0:
         raise AudioRejected("no_audio", "no audio could be decoded")
     if declared is not None and abs(declared - decoded) > max(
@@ -150,7 +164,7 @@ def _check_and_decode(container: object, limits: AudioLimits) -> AudioInfo:
         raise AudioRejected(
             "duration_mismatch", "declared duration does not match the audio (truncated?)"
         )
-    return AudioInfo(fmt, codec, rate, channels, round(decoded * 1000))
+    return ProbedAudio(AudioInfo(fmt, codec, rate, channels, round(decoded * 1000)), pcm)
 
 
 def _check_rate_channels(rate: int, channels: int, limits: AudioLimits) -> None:
@@ -173,14 +187,17 @@ def _declared_seconds(container: object, stream: object) -> float | None:
 
 
 def _decode(container: object, stream: object, rate: int, channels: int,
-            limits: AudioLimits) -> float:
-    """Decode frame by frame, keeping nothing; stop as soon as the cap is passed."""
+            limits: AudioLimits) -> tuple[float, bytes]:
+    """Decode frame by frame into normalised PCM (at most the cap's worth, 1.9 MB for 60 s);
+    stop as soon as the cap is passed."""
     import av
 
     assert isinstance(container, av.container.InputContainer)
     assert isinstance(stream, av.AudioStream)
     cap_samples = int(limits.max_duration_s * rate)
     samples = 0
+    resampler = av.AudioResampler(format="s16", layout="mono", rate=NORMALISED_RATE)
+    pcm = bytearray()
     try:
         for packet in container.demux(stream):
             for frame in packet.decode():
@@ -191,10 +208,14 @@ def _decode(container: object, stream: object, rate: int, channels: int,
                     raise AudioRejected(
                         "too_long", f"audio is longer than {limits.max_duration_s:g} s"
                     )
+                for out in resampler.resample(frame):
+                    pcm += out.to_ndarray().tobytes()
+        for out in resampler.resample(None):
+            pcm += out.to_ndarray().tobytes()
     except av.FFmpegError:
         raise AudioRejected("corrupt", "the audio could not be decoded (corrupt or truncated)")\
             from None
-    return samples / rate
+    return samples / rate, bytes(pcm)
 
 
 # --- the limited worker pool ----------------------------------------------------------------
@@ -231,7 +252,7 @@ class AudioProber:
         for _ in range(self._workers):
             pool.submit(int)
 
-    async def probe(self, data: bytes) -> AudioInfo:
+    async def probe(self, data: bytes) -> ProbedAudio:
         if len(data) > self.limits.max_bytes:
             raise AudioRejected("too_large", f"audio is larger than {self.limits.max_bytes} bytes")
         pool = self._ensure_pool()
