@@ -1,4 +1,5 @@
-"""Audit: insert rate with hash chaining (the service's AuditWriter) and verify time.
+"""Audit: insert rate with hash chaining (the service's AuditWriter), the rate through the real
+audit process consuming the AUDIT stream over TLS NATS, and verify time.
 
 Rows are scaled to the time budget; verify time per 100k / 1M rows is EXTRAPOLATED linearly
 from the measured row count (labelled so). A real embedded PostgreSQL, migrations applied.
@@ -27,7 +28,7 @@ async def run(workdir: Path, seconds: float = 40.0) -> dict[str, Any]:
     from madoguchi.audit.db import connect_app
     from madoguchi.audit.store import AuditWriter
     from madoguchi.audit.verify import verify_chain
-    from madoguchi.shared.embedded.postgres import PostgresServer
+    from madoguchi.testing.embedded.postgres import PostgresServer
 
     server = PostgresServer(workdir / "pg").start()
     try:
@@ -60,8 +61,10 @@ async def run(workdir: Path, seconds: float = 40.0) -> dict[str, Any]:
         await cur.fetchone()
         query_ms = (time.perf_counter() - started) * 1000
         await conn.close()
+        consumer = await through_consumer(workdir, server)
         return {
-            "rows_total": n, "insert": rates, "verify_ok": report.ok,
+            "rows_total": n, "insert": rates, "through_consumer": consumer,
+            "verify_ok": report.ok,
             "verify_s": round(verify_s, 3), "verify_rows": n,
             "verify_s_per_100k_extrapolated": verify_s / n * 100_000,
             "verify_s_per_1m_extrapolated": verify_s / n * 1_000_000,
@@ -71,3 +74,57 @@ async def run(workdir: Path, seconds: float = 40.0) -> dict[str, Any]:
         }
     finally:
         server.stop()
+
+
+async def through_consumer(workdir: Path, server: Any, events: int = 20_000) -> dict[str, Any]:
+    """`events` audit events already in the AUDIT stream, then the audit process starts: rows
+    per second from its first committed row to the last (group commit, chain, exactly once)."""
+    import asyncio
+
+    import psycopg
+
+    from bench.stack import BenchProcess, start_nats
+    from madoguchi.shared.messaging import publish_event
+    from madoguchi.shared.natsconn import connect
+
+    with psycopg.connect(server.dsn(), autocommit=True) as admin:
+        admin.execute('CREATE DATABASE "consumer"')
+    dsn = server.dsn("consumer")
+    secure = await start_nats(workdir / "nats")
+    process: BenchProcess | None = None
+    try:
+        ingest = await connect(secure.settings_for("ingest"), "ingest")
+        js = ingest.jetstream()
+        for start in range(0, events, 500):
+            await asyncio.gather(*(publish_event(js, _event(n))
+                                   for n in range(start, min(events, start + 500))))
+        await ingest.close()
+        process = BenchProcess("audit", secure, workdir / "logs",
+                               {"DATABASE__DSN": dsn}).start()
+        first = last = None
+        deadline = time.perf_counter() + 300
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            while time.perf_counter() < deadline:
+                row = conn.execute("SELECT count(*) FROM audit_events").fetchone()
+                count = int(row[0]) if row else 0
+                now = time.perf_counter()
+                if count and first is None:
+                    first = (now, count)
+                if count >= events:
+                    last = (now, count)
+                    break
+                await asyncio.sleep(0.05)
+            transactions = conn.execute(
+                "SELECT count(DISTINCT xmin::text) FROM audit_events").fetchone()
+        if first is None or last is None:
+            return {"events": events, "error": "not all rows arrived within 300 s"}
+        rows = last[1] - first[1]
+        seconds = last[0] - first[0]
+        return {"events": events, "rows_per_s": round(rows / seconds, 1) if seconds else None,
+                "transactions": int(transactions[0]) if transactions else None,
+                "description": "real audit process, TLS NATS, events pre-published; rows/s "
+                               "from its first committed row to the last (polled every 50 ms)"}
+    finally:
+        if process is not None:
+            process.stop(15)
+        secure.server.stop()

@@ -16,7 +16,7 @@ from typing import Any
 
 from bench.common import rss_kib, summary
 from bench.stack import BenchProcess, Session, ingest_process, start_nats, tablet_session
-from madoguchi.ingest.testing.audio_corpus import encode
+from madoguchi.testing.ingest.audio_corpus import encode
 
 AUDIO = encode("wav", 1.0)
 DELIVERY_TIMEOUT_S = 20.0
@@ -163,7 +163,7 @@ async def run_baseline(workdir: Path) -> dict[str, Any]:
 async def run_stack(workdir: Path, *, full: bool, budget_s: float) -> dict[str, Any]:
     import psycopg
 
-    from madoguchi.shared.embedded.postgres import PostgresServer
+    from madoguchi.testing.embedded.postgres import PostgresServer
 
     secure = await start_nats(workdir / "nats")
     logs = workdir / "logs-pipeline"

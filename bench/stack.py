@@ -21,12 +21,12 @@ from pathlib import Path
 
 import httpx
 
-from madoguchi.ingest.testing.harness import TOKEN_SECRET, Tablet, admin_client, enrol, sign_in
-from madoguchi.shared.embedded.ports import die_with_parent
-from madoguchi.shared.embedded.services import ServiceProcess, service_env
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import apply_topology
-from madoguchi.shared.testing.cluster import SecureNats, secure_nats_server
+from madoguchi.testing.cluster import SecureNats, secure_nats_server
+from madoguchi.testing.embedded.ports import die_with_parent
+from madoguchi.testing.embedded.services import ServiceProcess, service_env
+from madoguchi.testing.ingest.harness import TOKEN_SECRET, Tablet, admin_client, enrol, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MODEL = ROOT / "services" / "translation" / "tests" / "fixture_model"

@@ -300,6 +300,15 @@ async def run(workdir: Path, e2e_runs: int = 20, repeats: int = 3) -> dict[str, 
                 "translation_model": str(last.get("model_id")),
                 "device": "cpu",
             }
+            raw_rt = tr.get("raw_round_trip_ms", {}).get("p50")
+            if e2e and raw_rt:
+                baseline = per_clip[clip.file]["raw_ms"] + raw_rt
+                result["end_to_end"] |= {
+                    "raw_baseline_ms": baseline,
+                    "p50_over_raw_baseline": summary(e2e)["p50"] / baseline,
+                    "raw_baseline_is": "raw faster-whisper on this clip (median) + raw "
+                                       "CTranslate2 round trip (p50 over the corpus sentences)",
+                }
         result["rss_kib"] = {
             "idle": idle, "under_load_peak": sampler_peak,
             "peak_hwm": {name: rss_kib(p.pid)["peak_kib"] for name, p in procs.items()},

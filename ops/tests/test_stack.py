@@ -10,7 +10,7 @@ from pathlib import Path
 import psutil
 
 from madoguchi.ops.stack import DEFAULT_PORTS
-from madoguchi.shared.embedded.ports import port_is_free
+from madoguchi.testing.embedded.ports import port_is_free
 
 
 def _cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:

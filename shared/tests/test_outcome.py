@@ -6,7 +6,7 @@ import pytest
 
 from madoguchi.shared.contracts import AuditActor, AuditEvent, UtteranceFailed
 from madoguchi.shared.runtime.outcome import derived_event_id, with_derived_ids
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 pytestmark = pytest.mark.fast
 

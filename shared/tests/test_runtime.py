@@ -12,8 +12,8 @@ from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import NOTHING, Context, Outcome, ServiceRuntime, Stage
 from madoguchi.shared.settings import ServiceSettings
 from madoguchi.shared.streams import CONVERSATION
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.events import origin_for
 
 
 def _text(n: int) -> TextSubmitted:

@@ -14,7 +14,7 @@ from madoguchi.shared.runtime import NOTHING, Context, Outcome, Stage
 from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.streams import consumer_for
 from madoguchi.shared.telemetry import OtelSettings, configure_telemetry, prometheus_text
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 PLANTED = "山田太郎 090-1234-5678"
 

@@ -30,7 +30,7 @@ def test_skaffold_builds_every_service_from_the_one_dockerfile() -> None:
 def test_dockerfile_accepts_exactly_the_services_and_copies_every_workspace_member() -> None:
     accepted = re.search(r'case "\$\{SERVICE\}" in ([a-z|]+)\)', DOCKERFILE)
     assert accepted is not None and set(accepted.group(1).split("|")) == set(SERVICES)
-    for member in ("shared", "ops", *(f"services/{s}" for s in SERVICES)):
+    for member in ("shared", "testing", "ops", *(f"services/{s}" for s in SERVICES)):
         assert f"COPY {member}/pyproject.toml {member}/" in DOCKERFILE
 
 

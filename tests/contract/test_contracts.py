@@ -17,7 +17,7 @@ from madoguchi.shared.contracts import (
 )
 from madoguchi.shared.contracts.events import personal_fields
 from madoguchi.shared.contracts.snapshot import diff_against_snapshots, write_snapshots
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 pytestmark = pytest.mark.fast
 

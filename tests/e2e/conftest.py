@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from madoguchi.ingest.testing.harness import TOKEN_SECRET, Tablet, admin_client, enrol
 from madoguchi.recognition.testing import installed_whisper_base
-from madoguchi.shared.embedded.ports import die_with_parent
-from madoguchi.shared.embedded.services import ServiceProcess, service_env
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.ports import die_with_parent
+from madoguchi.testing.embedded.services import ServiceProcess, service_env
+from madoguchi.testing.ingest.harness import TOKEN_SECRET, Tablet, admin_client, enrol
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from checker import DEFAULT_REPORT, REPORT_ENV, History, render_table, write_report
 
-from madoguchi.shared.embedded.services import ServiceProcess
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.services import ServiceProcess
 
 TRANSLATION_FIXTURE = (Path(__file__).parents[2] / "services" / "translation" / "tests"
                        / "fixture_model")

@@ -19,10 +19,10 @@ from checker import History, field_of, read_subject, settle
 from nats.errors import Error as NatsError
 
 from madoguchi.shared.contracts import SessionOpened
-from madoguchi.shared.embedded.nats import NatsServer, NatsServerConfig
-from madoguchi.shared.embedded.ports import free_port
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.streams import CONVERSATION, Retention, apply_topology
+from madoguchi.testing.embedded.nats import NatsServer, NatsServerConfig
+from madoguchi.testing.embedded.ports import free_port
 
 SUBJECT = "mg.v1.session.opened.cluster"
 

@@ -15,20 +15,20 @@ from checker import History, field_of, read_subject, settle, shorten_ack_wait
 from nats.aio.client import Client
 from test_worker_kill import audit_rows
 
-from madoguchi.ingest.testing.audio_corpus import encode
-from madoguchi.ingest.testing.harness import (
+from madoguchi.shared.contracts import AuditActor, AuditEvent
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.streams import CONVERSATION, apply_topology
+from madoguchi.testing.cluster import SecureNats, secure_nats_server
+from madoguchi.testing.embedded.postgres import PostgresServer
+from madoguchi.testing.embedded.services import ServiceProcess
+from madoguchi.testing.ingest.audio_corpus import encode
+from madoguchi.testing.ingest.harness import (
     enrol,
     ingest_settings,
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.contracts import AuditActor, AuditEvent
-from madoguchi.shared.embedded.postgres import PostgresServer
-from madoguchi.shared.embedded.services import ServiceProcess
-from madoguchi.shared.messaging import publish_event
-from madoguchi.shared.natsconn import connect
-from madoguchi.shared.streams import CONVERSATION, apply_topology
-from madoguchi.shared.testing.cluster import SecureNats, secure_nats_server
 
 
 async def test_nats_restart_under_ingest_never_accepts_and_loses(

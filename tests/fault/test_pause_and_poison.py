@@ -13,11 +13,11 @@ from nats.aio.client import Client
 from test_worker_kill import transcribed
 
 from madoguchi.shared.contracts import DeadLetter
-from madoguchi.shared.embedded.services import ServiceProcess
 from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import CONVERSATION, DEADLETTER, consumer_for
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.services import ServiceProcess
 
 
 async def _translated(admin: Client, session: str) -> list[str]:

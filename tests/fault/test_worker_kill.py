@@ -27,12 +27,12 @@ from madoguchi.shared.contracts import (
     UtteranceReceived,
     UtteranceTranscribed,
 )
-from madoguchi.shared.embedded.services import ServiceProcess
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import AUDIO_BUCKET, AUDIT, CONVERSATION
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.services import ServiceProcess
+from madoguchi.testing.events import origin_for
 
 ACK_WAIT = 4.0  # see shorten_ack_wait: recovery after a SIGKILL is bounded by the ack wait
 TEXTS = ("転入届を出してください。", "在留カードを見せてください。", "住民票が必要です。",

@@ -9,6 +9,7 @@ import httpx
 import pytest_asyncio
 from pydantic import SecretStr
 
+from madoguchi.audit import merkle
 from madoguchi.audit.accounts import add_auditor, disable_auditor
 from madoguchi.audit.api import create_app
 from madoguchi.audit.checkpoints import generate_signing_key
@@ -16,7 +17,6 @@ from madoguchi.audit.db import connect_app
 from madoguchi.audit.ledger import create_checkpoint
 from madoguchi.audit.service import AuditService
 from madoguchi.audit.settings import AuditSettings, DatabaseSettings
-from madoguchi.shared import merkle
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 
 PASSWORD = "correct horse battery"

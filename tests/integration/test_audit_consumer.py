@@ -16,7 +16,7 @@ from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import Context, Outcome, ServiceRuntime, Stage
 from madoguchi.shared.streams import AUDIT
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
 
 
 async def _rows(service: AuditService) -> int:

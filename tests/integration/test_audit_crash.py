@@ -15,7 +15,7 @@ import pytest
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
 
 pytestmark = pytest.mark.fault
 

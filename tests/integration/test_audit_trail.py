@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import pytest_asyncio
 
-from madoguchi.audit import migrate
+from madoguchi.audit import merkle, migrate
 from madoguchi.audit.chain import Row
 from madoguchi.audit.checkpoints import (
     Checkpoint,
@@ -23,7 +23,6 @@ from madoguchi.audit.db import AsyncConn, connect_app, create_app_login
 from madoguchi.audit.ledger import consistency, create_checkpoint, inclusion, leaf_hashes
 from madoguchi.audit.store import AuditWriter
 from madoguchi.audit.verify import _SELECT_ROWS, _row, load_checkpoints, verify_chain
-from madoguchi.shared import merkle
 from madoguchi.shared.contracts import AuditActor, AuditEvent, RedactedContent
 
 

@@ -9,8 +9,14 @@ import pytest
 from nats.aio.client import Client
 from nats.js.errors import NotFoundError
 
-from madoguchi.ingest.testing.audio_corpus import VALID_FORMATS, encode
-from madoguchi.ingest.testing.harness import (
+from madoguchi.shared.contracts import UtteranceTranscribed, UtteranceTranslated
+from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.events import origin_for
+from madoguchi.testing.ingest.audio_corpus import VALID_FORMATS, encode
+from madoguchi.testing.ingest.harness import (
     admin_client,
     audit_events,
     enrol,
@@ -18,12 +24,6 @@ from madoguchi.ingest.testing.harness import (
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.contracts import UtteranceTranscribed, UtteranceTranslated
-from madoguchi.shared.messaging import publish_event
-from madoguchi.shared.natsconn import connect
-from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.events import origin_for
 
 
 async def _conversation_counts(admin: Client, session_id: str) -> dict[str, int]:

@@ -7,7 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from madoguchi.ingest.testing.harness import (
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import (
     Tablet,
     admin_client,
     audit_events,
@@ -15,7 +16,6 @@ from madoguchi.ingest.testing.harness import (
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.testing.cluster import SecureNats
 
 CLI = str(Path(sys.executable).with_name("madoguchi"))
 

@@ -10,8 +10,8 @@ import sys
 
 import httpx
 
-from madoguchi.shared.embedded.ports import free_port
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.ports import free_port
 
 
 def _env(secure: SecureNats, port: int, token_secret: str | None) -> dict[str, str]:

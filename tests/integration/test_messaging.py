@@ -28,7 +28,7 @@ from madoguchi.shared.runtime import NOTHING, Context, Outcome, Stage
 from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.runtime.outcome import derived_event_id
 from madoguchi.shared.streams import AUDIT, CONVERSATION, DEADLETTER, ConsumerSpec, consumer_for
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 
 def _transcribed(session: str = "s1", text: str = "住民票をください", n: int = 1,

@@ -20,11 +20,11 @@ import pytest
 
 from madoguchi.audit import queries
 from madoguchi.audit.db import connect_app
-from madoguchi.ingest.testing.harness import admin_client, audit_events, enrol, sign_in
 from madoguchi.recognition.testing import clips, installed_whisper_base
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.otlp import OtlpReceiver, ReceivedSpan
-from madoguchi.shared.testing.stack import StackModels, running_stack
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import admin_client, audit_events, enrol, sign_in
+from madoguchi.testing.otlp import OtlpReceiver, ReceivedSpan
+from madoguchi.testing.stack import StackModels, running_stack
 
 pytestmark = pytest.mark.slow
 

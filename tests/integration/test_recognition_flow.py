@@ -37,8 +37,8 @@ from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import NOTHING, Context, ServiceRuntime
 from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.events import origin_for
 
 pytestmark = pytest.mark.slow
 

@@ -22,9 +22,9 @@ from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime, Stage
 from madoguchi.shared.streams import AUDIT, CONVERSATION, consumer_for
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.collect import collect
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.collect import collect
+from madoguchi.testing.events import origin_for
 
 MY_NUMBER = "12345678901" + str(my_number_check_digit("12345678901"))
 # Value as spoken / written → the forms that must not appear anywhere in what is published.

@@ -21,9 +21,9 @@ from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CONVERSATION, consumer_for
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.collect import collect
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.collect import collect
+from madoguchi.testing.events import origin_for
 from madoguchi.translation.service import setup
 from madoguchi.translation.settings import TranslationSettings
 

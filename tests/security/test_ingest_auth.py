@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 from madoguchi.ingest.settings import AuthSettings
-from madoguchi.ingest.testing.harness import (
+from madoguchi.shared import identity
+from madoguchi.shared.streams import CREDENTIALS_BUCKET
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import (
     STAFF_PASSWORD,
     TOKEN_SECRET,
     admin_client,
@@ -16,9 +19,6 @@ from madoguchi.ingest.testing.harness import (
     running_ingest,
     sign_in,
 )
-from madoguchi.shared import identity
-from madoguchi.shared.streams import CREDENTIALS_BUCKET
-from madoguchi.shared.testing.cluster import SecureNats
 
 
 async def test_requests_without_a_valid_token_are_refused(secure_nats: SecureNats) -> None:

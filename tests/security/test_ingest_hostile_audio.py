@@ -7,8 +7,10 @@ import pytest
 from nats.js.errors import NotFoundError
 
 from madoguchi.ingest.audio_probe import AudioLimits, AudioRejected, probe_audio
-from madoguchi.ingest.testing.audio_corpus import hostile_corpus
-from madoguchi.ingest.testing.harness import (
+from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.audio_corpus import hostile_corpus
+from madoguchi.testing.ingest.harness import (
     admin_client,
     audit_events,
     enrol,
@@ -16,8 +18,6 @@ from madoguchi.ingest.testing.harness import (
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION
-from madoguchi.shared.testing.cluster import SecureNats
 
 CORPUS = hostile_corpus()
 
@@ -61,7 +61,7 @@ async def test_hostile_uploads_are_refused_over_http(secure_nats: SecureNats) ->
 async def test_a_slow_probe_is_cut_off_and_the_service_stays_up(secure_nats: SecureNats) -> None:
     """A worker past its wall-clock budget is killed and replaced; the upload is refused."""
     from madoguchi.ingest.settings import AudioSettings
-    from madoguchi.ingest.testing.audio_corpus import flac_bomb
+    from madoguchi.testing.ingest.audio_corpus import flac_bomb
 
     admin = await admin_client(secure_nats)
     tablet = await enrol(admin)
@@ -83,7 +83,7 @@ async def test_a_slow_probe_is_cut_off_and_the_service_stays_up(secure_nats: Sec
 async def test_a_crashing_probe_worker_is_contained() -> None:
     """A worker that dies (here: cannot even load FFmpeg in its memory limit) is replaced."""
     from madoguchi.ingest.audio_probe import AudioProber
-    from madoguchi.ingest.testing.audio_corpus import encode
+    from madoguchi.testing.ingest.audio_corpus import encode
 
     prober = AudioProber(AudioLimits(worker_memory_bytes=32 * 1024 * 1024), workers=1)
     try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from madoguchi.ingest.settings import AudioSettings, LimitSettings
-from madoguchi.ingest.testing.harness import (
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import (
     admin_client,
     enrol,
     ingest_settings,
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.testing.cluster import SecureNats
 
 
 async def test_oversized_bodies_are_refused_while_streaming(secure_nats: SecureNats) -> None:

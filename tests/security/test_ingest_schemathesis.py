@@ -10,14 +10,14 @@ from pathlib import Path
 
 from madoguchi.ingest.openapi import SNAPSHOT
 from madoguchi.ingest.settings import LimitSettings
-from madoguchi.ingest.testing.harness import (
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import (
     admin_client,
     enrol,
     ingest_settings,
     running_ingest,
     sign_in,
 )
-from madoguchi.shared.testing.cluster import SecureNats
 
 ST = str(Path(sys.executable).with_name("schemathesis"))
 

@@ -17,8 +17,8 @@ from madoguchi.shared.contracts import (
 )
 from madoguchi.shared.messaging import publish_event
 from madoguchi.shared.natsconn import connect
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.events import origin_for
 
 
 async def _connect_recording(secure: SecureNats, service: str) -> tuple[Client, list[str]]:

@@ -26,14 +26,14 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from madoguchi.ingest.testing.harness import admin_client, audit_events, enrol, sign_in
 from madoguchi.recognition.testing import clips, installed_whisper_base
 from madoguchi.redaction.identifiers import my_number_check_digit
 from madoguchi.shared.span_scrubbing import ScrubbingSpanExporter
 from madoguchi.shared.streams import DEADLETTER
-from madoguchi.shared.testing.cluster import SecureNats
-from madoguchi.shared.testing.otlp import OtlpReceiver
-from madoguchi.shared.testing.stack import StackModels, running_stack
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.ingest.harness import admin_client, audit_events, enrol, sign_in
+from madoguchi.testing.otlp import OtlpReceiver
+from madoguchi.testing.stack import StackModels, running_stack
 
 MY_NUMBER = "31415926535" + str(my_number_check_digit("31415926535"))
 PHONE = "090-2718-2818"

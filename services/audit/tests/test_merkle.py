@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from madoguchi.shared import merkle
+from madoguchi.audit import merkle
 
 # The leaves and roots of the RFC 6962 reference tests (certificate-transparency, transparency-dev).
 LEAVES = [bytes.fromhex(h) for h in (

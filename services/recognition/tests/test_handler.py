@@ -19,7 +19,7 @@ from madoguchi.shared.contracts import (
     UtteranceTranscribed,
 )
 from madoguchi.shared.runtime import NOTHING, Context
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 pytestmark = pytest.mark.fast
 

@@ -16,7 +16,7 @@ from madoguchi.shared.contracts import (
     UtteranceTranslated,
 )
 from madoguchi.shared.runtime import NOTHING, Context
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 
 pytestmark = pytest.mark.fast
 FIRST = Context("redaction", "mg.v1.utterance.transcribed.s1", 1, 5)

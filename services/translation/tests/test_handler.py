@@ -13,7 +13,7 @@ from madoguchi.shared.contracts import (
 )
 from madoguchi.shared.phrases import load_phrasebook
 from madoguchi.shared.runtime import NOTHING, Context
-from madoguchi.shared.testing.events import origin_for
+from madoguchi.testing.events import origin_for
 from madoguchi.translation.batching import BatchingEngine
 from madoguchi.translation.engine import TranslationEngine, UnavailableEngine
 from madoguchi.translation.glossary import Glossary

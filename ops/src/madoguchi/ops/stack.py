@@ -23,17 +23,17 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from madoguchi.shared.embedded.nats import NatsServer, random_encryption_key, random_secret
-from madoguchi.shared.embedded.ports import die_with_parent, port_is_free
-from madoguchi.shared.embedded.postgres import PostgresServer
-from madoguchi.shared.embedded.services import service_env
-from madoguchi.shared.embedded.tls import make_loopback_tls
 from madoguchi.shared.models.store import ModelStore
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.permissions import ADMIN, SERVICES, all_permissions
 from madoguchi.shared.settings import NatsSettings
 from madoguchi.shared.streams import Retention, apply_topology
-from madoguchi.shared.testing.cluster import secure_nats_server
+from madoguchi.testing.cluster import secure_nats_server
+from madoguchi.testing.embedded.nats import NatsServer, random_encryption_key, random_secret
+from madoguchi.testing.embedded.ports import die_with_parent, port_is_free
+from madoguchi.testing.embedded.postgres import PostgresServer
+from madoguchi.testing.embedded.services import service_env
+from madoguchi.testing.embedded.tls import make_loopback_tls
 
 DEFAULT_PORTS = {
     "nats": 14222, "nats-monitor": 18222, "postgres": 15432,

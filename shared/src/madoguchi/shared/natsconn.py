@@ -11,8 +11,6 @@ import asyncio
 import ssl
 
 import nats
-from faststream.nats import NatsBroker
-from faststream.nats.security import NatsSecurity, NatsUserPassword
 from nats.aio.client import Client
 
 from madoguchi.shared.settings import NatsSettings
@@ -62,22 +60,4 @@ async def connect(settings: NatsSettings, service: str, **extra: object) -> Clie
     return await asyncio.wait_for(
         nats.connect(**options),  # type: ignore[arg-type]
         timeout=settings.initial_connect_timeout,
-    )
-
-
-def faststream_broker(settings: NatsSettings, service: str) -> NatsBroker:
-    """A FastStream broker with the same identity, TLS and inbox prefix as `connect`."""
-    tls = tls_context(settings)
-    hostname = "localhost" if "127.0.0.1" in settings.url else None
-    security: NatsSecurity | None = None
-    if settings.user:
-        password = settings.password.get_secret_value() if settings.password else ""
-        security = NatsUserPassword(settings.user, password, ssl_context=tls,
-                                    tls_hostname=hostname)
-    elif tls is not None:
-        security = NatsSecurity(ssl_context=tls, tls_hostname=hostname)
-    return NatsBroker(
-        settings.url, security=security, name=f"madoguchi-{service}",
-        inbox_prefix=inbox_prefix(service).encode(),
-        connect_timeout=int(settings.connect_timeout), max_reconnect_attempts=-1,
     )

@@ -18,10 +18,10 @@ from madoguchi.audit.accounts import ACCOUNT_ID, Auditor, authenticate
 from madoguchi.audit.checkpoints import export_document, public_bytes
 from madoguchi.audit.db import AsyncConn, connect_app
 from madoguchi.audit.ledger import consistency, inclusion
+from madoguchi.audit.merkle import ProofError
 from madoguchi.audit.service import AuditService
 from madoguchi.audit.verify import load_checkpoints, verify_chain
 from madoguchi.shared.contracts import AuditActor, AuditEvent
-from madoguchi.shared.merkle import ProofError
 from madoguchi.shared.messaging import DependencyUnavailable
 
 _basic = HTTPBasic(auto_error=False, realm="madoguchi-audit")

@@ -6,10 +6,10 @@ import logging
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from madoguchi.audit import merkle
 from madoguchi.audit.checkpoints import Checkpoint, sign
 from madoguchi.audit.db import AsyncConn
 from madoguchi.audit.verify import VerifyReport, load_checkpoints, verify_chain
-from madoguchi.shared import merkle
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from typing import Any
 
 from psycopg import sql
 
+from madoguchi.audit import merkle
 from madoguchi.audit.chain import timestamp
 from madoguchi.audit.db import AsyncConn
 from madoguchi.audit.ledger import leaf_hashes
 from madoguchi.audit.verify import load_checkpoints
-from madoguchi.shared import merkle
 
 _EVENT_COLUMNS = ("seq", "event_id", "event_type", "subject", "occurred_at", "recorded_at",
                   "kind", "action", "outcome", "service", "session_id", "device_id",

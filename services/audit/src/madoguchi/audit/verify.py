@@ -18,7 +18,7 @@ from typing import Any
 from madoguchi.audit.chain import COLUMNS, GENESIS, Row
 from madoguchi.audit.checkpoints import Checkpoint
 from madoguchi.audit.db import AsyncConn
-from madoguchi.shared.merkle import CompactRange
+from madoguchi.audit.merkle import CompactRange
 
 _SELECT_ROWS = f"SELECT {', '.join(COLUMNS)}, row_hash FROM audit_events ORDER BY seq"  # noqa: S608
 

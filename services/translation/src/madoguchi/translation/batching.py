@@ -2,7 +2,9 @@
 
 Requests that arrive while a batch is running (or within `max_wait` of the first) are
 translated together; the blocking call runs in a worker thread so the event loop keeps
-serving NATS heartbeats and health checks.
+serving NATS heartbeats and health checks. `max_wait` defaults to 0: an idle engine starts at
+once (measured: a 5 ms wait cost 10 ms per utterance, forward plus back-translation, and
+bought nothing that the batches formed while the engine works do not give).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ class _Queue:
 
 
 class BatchingEngine:
-    def __init__(self, engine: TranslationEngine, *, max_wait: float = 0.005,
+    def __init__(self, engine: TranslationEngine, *, max_wait: float = 0.0,
                  max_sentences: int = 64) -> None:
         self.engine = engine
         self.max_wait = max_wait
@@ -52,6 +54,7 @@ class BatchingEngine:
         return await future
 
     async def _drain(self, source: str, target: str, queue: _Queue) -> None:
+        # sleep(0) still lets the requests already scheduled in this loop turn join the batch.
         await asyncio.sleep(self.max_wait)
         try:
             while queue.items:

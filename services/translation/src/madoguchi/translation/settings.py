@@ -32,4 +32,7 @@ class TranslationSettings(ServiceSettings):
     concurrency: int = Field(
         default=32, ge=1, le=256,
         description="Events in hand at once; the batching engine translates them together.")
-    batch_wait_ms: float = Field(default=5.0, ge=0.0, le=200.0)
+    batch_wait_ms: float = Field(
+        default=0.0, ge=0.0, le=200.0,
+        description="Extra wait for company before an idle engine starts a batch. 0: start at "
+                    "once; what arrives while a batch runs is batched anyway.")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from madoguchi.shared.embedded.ports import die_with_parent, free_port, wait_for_port
+from madoguchi.testing.embedded.ports import die_with_parent, free_port, wait_for_port
 
 PG_SYSTEM_USER = "madoguchi-pg"
 

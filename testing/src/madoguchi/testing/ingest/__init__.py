@@ -1,2 +1,2 @@
 """Test support for ingest: an in-process server harness and the audio corpus (as the shared
-library ships `madoguchi.shared.testing`)."""
+library ships `madoguchi.testing`)."""

@@ -8,9 +8,9 @@ from pathlib import Path
 import nats
 import psycopg
 
-from madoguchi.shared.embedded.nats import NatsServer, NatsServerConfig
-from madoguchi.shared.embedded.ports import port_is_free
-from madoguchi.shared.embedded.postgres import PostgresServer
+from madoguchi.testing.embedded.nats import NatsServer, NatsServerConfig
+from madoguchi.testing.embedded.ports import port_is_free
+from madoguchi.testing.embedded.postgres import PostgresServer
 
 
 async def test_nats_server_has_jetstream(nats_server: NatsServer) -> None:

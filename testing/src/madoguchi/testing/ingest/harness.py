@@ -18,7 +18,7 @@ from madoguchi.shared import identity
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CREDENTIALS_BUCKET
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
 
 TOKEN_SECRET = "test-token-secret-0123456789abcdef"
 STAFF_PASSWORD = "correct horse battery"

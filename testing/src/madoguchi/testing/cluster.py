@@ -7,16 +7,16 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from madoguchi.shared.embedded.nats import (
+from madoguchi.shared.permissions import ADMIN, all_permissions
+from madoguchi.shared.settings import NatsSettings
+from madoguchi.testing.embedded.nats import (
     NatsServer,
     NatsServerConfig,
     NatsUser,
     random_encryption_key,
     random_secret,
 )
-from madoguchi.shared.embedded.tls import TlsFiles, make_loopback_tls
-from madoguchi.shared.permissions import ADMIN, all_permissions
-from madoguchi.shared.settings import NatsSettings
+from madoguchi.testing.embedded.tls import TlsFiles, make_loopback_tls
 
 
 @dataclass

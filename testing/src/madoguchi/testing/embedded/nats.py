@@ -12,9 +12,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from madoguchi.shared.embedded.ports import die_with_parent, free_port, wait_for_port
-from madoguchi.shared.embedded.tls import TlsFiles
 from madoguchi.shared.permissions import Permissions
+from madoguchi.testing.embedded.ports import die_with_parent, free_port, wait_for_port
+from madoguchi.testing.embedded.tls import TlsFiles
 
 
 def nats_server_binary() -> Path:

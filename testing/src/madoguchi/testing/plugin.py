@@ -24,11 +24,11 @@ import pytest_asyncio
 from nats.aio.client import Client
 from nats.js.client import JetStreamContext
 
-from madoguchi.shared.embedded.nats import NatsServer, NatsServerConfig
-from madoguchi.shared.embedded.postgres import PostgresServer
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import apply_topology
-from madoguchi.shared.testing.cluster import SecureNats, secure_nats_server
+from madoguchi.testing.cluster import SecureNats, secure_nats_server
+from madoguchi.testing.embedded.nats import NatsServer, NatsServerConfig
+from madoguchi.testing.embedded.postgres import PostgresServer
 
 
 @pytest.fixture

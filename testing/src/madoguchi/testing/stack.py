@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from madoguchi.shared.embedded.services import ServiceProcess
-from madoguchi.shared.testing.cluster import SecureNats
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.services import ServiceProcess
 
 TOKEN_SECRET = "observability-test-token-secret-0123456789"
 START_ORDER = ("audit", "redaction", "translation", "recognition", "ingest")

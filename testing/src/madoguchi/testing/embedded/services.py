@@ -16,8 +16,8 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
-from madoguchi.shared.embedded.ports import die_with_parent, free_port
 from madoguchi.shared.settings import NatsSettings
+from madoguchi.testing.embedded.ports import die_with_parent, free_port
 
 
 def service_env(
