@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from madoguchi.shared.contracts import ALL_EVENTS
-from madoguchi.shared.contracts.asyncapi import SNAPSHOT, covers, differs, document, overlaps
+from madoguchi.shared.contracts.asyncapi import SNAPSHOT, differs, document
+from madoguchi.shared.subjects import covers, overlaps
 
 pytestmark = pytest.mark.fast
 

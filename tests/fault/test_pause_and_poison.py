@@ -84,7 +84,8 @@ async def test_poison_messages_dead_letter_and_do_not_block(
             h.accept([f"u{n}"])
         await settle(h, lambda: _translated(admin, "s-poison"), timeout=60)
         h.fault()
-        letters = await read_subject(admin.jetstream(), DEADLETTER, "mg.v1.deadletter.translation")
+        letters = await read_subject(admin.jetstream(), DEADLETTER,
+                                     "mg.v1.deadletter.translation.>")
         dead = {DeadLetter.model_validate_json(raw).original_event_id for raw in letters}
         assert dead == set(poison), dead
         spec = consumer_for("translation")

@@ -181,7 +181,8 @@ async def test_corrupt_object_dead_letters_and_worker_keeps_running(
         await _next(admin, "mg.v1.utterance.failed.sess-3"))
     assert failed.utterance_id == "utt-bad" and failed.stage == "recognition"
     assert failed.reason_code == "audio_undecodable"
-    letter = DeadLetter.model_validate_json(await _next(admin, "mg.v1.deadletter.recognition"))
+    letter = DeadLetter.model_validate_json(
+        await _next(admin, "mg.v1.deadletter.recognition.sess-3"))
     assert letter.reason_code == "audio_undecodable" and letter.original_event_id == bad.event_id
     assert json.loads(base64.b64decode(letter.payload_b64))["utterance_id"] == "utt-bad"
 

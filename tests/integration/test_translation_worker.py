@@ -148,7 +148,7 @@ async def test_bad_events_fail_and_dead_letter_without_crashing(secure_nats: Sec
             UtteranceFailed.model_validate_json(msg.data)
         # Expected answers (too long, no model for the pair) keep no copy of the content;
         # only what points at a fault elsewhere is dead-lettered for an operator.
-        letters = await _collect(admin, "mg.v1.deadletter.translation", expected=2,
+        letters = await _collect(admin, "mg.v1.deadletter.translation.>", expected=2,
                                  stream="DEADLETTER")
         codes = sorted(DeadLetter.model_validate_json(m.data).reason_code for m in letters)
         assert codes == ["no_target_language", "unknown_phrase"]

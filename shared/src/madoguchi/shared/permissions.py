@@ -25,8 +25,10 @@ from madoguchi.shared.contracts import (
 from madoguchi.shared.natsconn import inbox_prefix
 from madoguchi.shared.streams import (
     AUDIO_BUCKET,
+    CLOSED_BUCKET,
     CONVERSATION,
     CREDENTIALS_BUCKET,
+    DEADLETTER,
     IDEMPOTENCY_BUCKET,
     SESSIONS_BUCKET,
     consumer_for,
@@ -50,7 +52,7 @@ class Permissions:
 
 
 def _dead_letter(service: str) -> str:
-    return DeadLetter.SUBJECT.format(service=service)
+    return DeadLetter.SUBJECT.format(service=service, session_token="*")
 
 
 def _audit(kind: str = "*") -> str:
@@ -96,6 +98,18 @@ def _kv(bucket: str) -> list[str]:
     ]
 
 
+def _kv_watch(bucket: str) -> list[str]:
+    """Read a bucket by watching it (an ordered consumer): no writes, no direct gets."""
+    stream = f"KV_{bucket}"
+    return [
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.CONSUMER.CREATE.{stream}",
+        f"$JS.API.CONSUMER.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$JS.FC.{stream}.>",
+    ]
+
+
 def _common(service: str) -> tuple[list[str], list[str]]:
     publish = ["$JS.API.INFO", _dead_letter(service)]
     subscribe = [f"{inbox_prefix(service)}.>"]
@@ -115,6 +129,10 @@ def service_permissions(service: str) -> Permissions:
                 # consumers on CONVERSATION, filtered by the ingest code to one session.
                 f"$JS.API.STREAM.INFO.{CONVERSATION}",
                 f"$JS.API.STREAM.PURGE.{CONVERSATION}",
+                # erasure: a session's dead letters and upload retry records go with it
+                f"$JS.API.STREAM.INFO.{DEADLETTER}",
+                f"$JS.API.STREAM.PURGE.{DEADLETTER}",
+                f"$JS.API.STREAM.PURGE.KV_{IDEMPOTENCY_BUCKET}",
                 f"$JS.API.CONSUMER.CREATE.{CONVERSATION}.>",
                 f"$JS.API.CONSUMER.CREATE.{CONVERSATION}",  # ephemeral (unnamed) consumers
                 f"$JS.API.CONSUMER.DELETE.{CONVERSATION}.>",
@@ -124,6 +142,7 @@ def service_permissions(service: str) -> Permissions:
                 *_kv(CREDENTIALS_BUCKET),
                 *_kv(IDEMPOTENCY_BUCKET),
                 *_kv(SESSIONS_BUCKET),
+                *_kv(CLOSED_BUCKET),
                 # the idle sweeper lists the open sessions' keys (an ephemeral watcher)
                 f"$JS.API.CONSUMER.CREATE.KV_{SESSIONS_BUCKET}",
                 f"$JS.API.CONSUMER.INFO.KV_{SESSIONS_BUCKET}.>",
@@ -132,14 +151,16 @@ def service_permissions(service: str) -> Permissions:
             publish += [
                 UtteranceTranscribed.subject_filter(), UtteranceFailed.subject_filter(),
                 _audit(), *_pull(service), *_object_store_read_delete(AUDIO_BUCKET),
+                *_kv_watch(CLOSED_BUCKET),
             ]
         case "translation":
             publish += [
                 UtteranceTranslated.subject_filter(), UtteranceFailed.subject_filter(),
-                _audit(), *_pull(service),
+                _audit(), *_pull(service), *_kv_watch(CLOSED_BUCKET),
             ]
         case "redaction":
-            publish += [RedactedContent.subject_filter(), _audit(), *_pull(service)]
+            publish += [RedactedContent.subject_filter(), _audit(), *_pull(service),
+                        *_kv_watch(CLOSED_BUCKET)]
         case "audit":
             # The audit service reads the AUDIT stream and writes its own query/analysis events.
             publish += [

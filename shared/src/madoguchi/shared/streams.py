@@ -40,6 +40,9 @@ AUDIO_BUCKET = "audio"
 CREDENTIALS_BUCKET = "credentials"
 IDEMPOTENCY_BUCKET = "idempotency"
 SESSIONS_BUCKET = "sessions"
+CLOSED_BUCKET = "closed_sessions"
+"""Tombstones of closed sessions (key = session id, no value): a stage whose work was in flight
+at the close drops its results instead of publishing them after the purge."""
 
 CONVERSATION_SUBJECTS = ["mg.v1.session.>", "mg.v1.utterance.>", "mg.v1.text.>"]
 AUDIT_SUBJECTS = ["mg.v1.audit.>"]
@@ -238,6 +241,8 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
         # Open-session state (device, staff, languages) so ingest restarts lose nothing; it
         # expires with the conversation data it describes.
         (SESSIONS_BUCKET, retention.conversation_max_age, 1, "Ingest session state"),
+        # Outlives any event of the session still in flight: none is older than max_age.
+        (CLOSED_BUCKET, retention.conversation_max_age, 1, "Closed sessions (tombstones)"),
     ):
         try:
             await js.key_value(bucket)

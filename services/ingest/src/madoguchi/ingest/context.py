@@ -30,6 +30,8 @@ class IngestContext:
     credentials: KeyValue
     idempotency: KeyValue
     sessions: SessionStore
+    closed: KeyValue
+    """Tombstones of closed sessions (`closed_sessions`), watched by the conversation stages."""
     audio: ObjectStore
     prober: AudioProber
     signer: TokenSigner

@@ -7,6 +7,7 @@ ephemeral ordered consumers. All state is in NATS, so replicas and restarts shar
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from fastapi import FastAPI
 from madoguchi.ingest.app import create_app
 from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.ingest.context import IngestContext
-from madoguchi.ingest.erasure import close_session
+from madoguchi.ingest.erasure import close_session, second_pass
 from madoguchi.ingest.phrases import load_phrases
 from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.sessions import SessionConflict, SessionStore
@@ -26,6 +27,7 @@ from madoguchi.shared.runtime import ServiceRuntime, run
 from madoguchi.shared.runtime.service import Setup
 from madoguchi.shared.streams import (
     AUDIO_BUCKET,
+    CLOSED_BUCKET,
     CREDENTIALS_BUCKET,
     IDEMPOTENCY_BUCKET,
     SESSIONS_BUCKET,
@@ -67,6 +69,7 @@ class Ingest:
             credentials=await js.key_value(CREDENTIALS_BUCKET),
             idempotency=await js.key_value(IDEMPOTENCY_BUCKET),
             sessions=SessionStore(await js.key_value(SESSIONS_BUCKET)),
+            closed=await js.key_value(CLOSED_BUCKET),
             audio=await js.object_store(AUDIO_BUCKET),
             prober=prober, signer=TokenSigner(secret, s.auth.token_ttl_s),
             limiter=RateLimiter(s.limits.requests_per_minute, s.limits.burst),
@@ -90,14 +93,23 @@ class Ingest:
 
 
 async def sweep_idle_sessions(ctx: IngestContext) -> int:
-    """Erase sessions left open (or half-closed) past the idle timeout. Returns how many."""
-    cutoff = datetime.now(UTC) - timedelta(seconds=ctx.settings.session_idle_timeout_s)
+    """Erase sessions left open (or half-closed) past the idle timeout, and purge closed ones a
+    second time once the longest ack wait has passed. Returns how many were erased."""
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(seconds=ctx.settings.session_idle_timeout_s)
+    second_due = now - timedelta(seconds=ctx.settings.erasure_second_pass_s)
     erased = 0
     for session_id in await ctx.sessions.ids():
         found = await ctx.sessions.get(session_id)
         if found is None:
             continue
         state, revision = found
+        receipt = state.receipt
+        if (state.status == "closed" and receipt is not None and receipt.second_pass is None
+                and receipt.erased_at <= second_due):
+            with contextlib.suppress(SessionConflict):
+                await second_pass(ctx, state, revision)
+            continue
         if state.status == "closed" or state.last_activity > cutoff:
             continue
         reopened = state.model_copy(update={"status": "open"}) if state.status == "closing" \

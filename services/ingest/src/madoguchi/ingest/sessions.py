@@ -21,6 +21,15 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class SecondPass(Contract):
+    """The purge repeated after the longest ack wait: anything that landed after the close."""
+
+    erased_at: AwareDatetime
+    subjects: dict[str, int] = Field(description="Subject -> messages removed.")
+    messages_removed: int
+    remaining_messages: int
+
+
 class ErasureReceipt(Contract):
     session_id: Token
     reason: str
@@ -31,6 +40,10 @@ class ErasureReceipt(Contract):
     messages_removed: int
     audio_objects: list[str]
     remaining_messages: int
+    dead_letters_removed: int = 0
+    idempotency_records_removed: int = 0
+    second_pass: SecondPass | None = Field(
+        default=None, description="Filled in once the second purge ran (closing again shows it).")
     event_id: str = Field(description="Event id of mg.v1.session.erased (the certificate).")
 
 

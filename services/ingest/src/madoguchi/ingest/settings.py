@@ -62,6 +62,10 @@ class IngestSettings(ServiceSettings):
     )
     session_idle_timeout_s: int = Field(default=900, ge=10)
     sweep_interval_s: float = Field(default=30.0, gt=0)
+    erasure_second_pass_s: float = Field(
+        default=130.0, gt=0,
+        description="A closed session is purged once more after this long (> the longest "
+                    "ack wait, 120 s): results of work in flight at the close are erased too.")
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
 
     def secrets(self) -> dict[str, SecretStr | None]:

@@ -21,6 +21,9 @@ class LanguageLocks:
             self._locked.move_to_end(session_id)
         return code
 
+    def forget(self, session_id: str) -> None:
+        self._locked.pop(session_id, None)
+
     def offer(self, session_id: str, code: str | None, probability: float | None) -> None:
         if code is None or probability is None or probability < self._threshold:
             return

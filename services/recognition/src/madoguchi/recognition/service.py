@@ -75,8 +75,9 @@ def load_engines(settings: RecognitionSettings) -> EnginePool:
 
 def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings) -> None:
     """Register the stage; the audio source is bound once the runtime has connected."""
-    handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET,
-                                 locks=LanguageLocks(settings.language_lock_probability))
+    locks = LanguageLocks(settings.language_lock_probability)
+    handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET, locks=locks)
+    runtime.closed_sessions.on_close(locks.forget)  # nothing of a closed session stays
 
     async def bind_audio() -> None:
         handler.audio = AudioObjects(runtime.js, AUDIO_BUCKET)
@@ -85,7 +86,8 @@ def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSe
     # More in hand than engines: the next utterance's audio is fetched while an engine works,
     # and results are published while the engine already runs the next one.
     runtime.consume(Stage(UtteranceReceived, handler.handle,
-                          concurrency=engines.size + settings.prefetch, exhausted=gave_up))
+                          concurrency=engines.size + settings.prefetch, exhausted=gave_up,
+                          drop_after_close=True))
 
 
 def setup(settings: RecognitionSettings) -> Callable[[ServiceRuntime], None]:

@@ -22,7 +22,8 @@ def setup(settings: RedactionSettings) -> Callable[[ServiceRuntime], None]:
         log.info("detector loaded", extra={"model_id": detector.version[:200]})
         handler = RedactionHandler(detector)
         # Several in hand: the next event is decoded while the analyzer works on this one.
-        runtime.consume(Stage(SourceEvent, handler.handle, concurrency=settings.concurrency))
+        runtime.consume(Stage(SourceEvent, handler.handle, concurrency=settings.concurrency,
+                              drop_after_close=True))
     return _setup
 
 

@@ -47,7 +47,7 @@ def split_sentences(text: str) -> list[str]:
 
 class TranslationPipeline:
     def __init__(self, engine: BatchingEngine, phrasebook: Phrasebook, glossary: Glossary, *,
-                 max_chars: int = 1000) -> None:
+                 max_chars: int = 2000) -> None:
         self.engine = engine
         self.phrasebook = phrasebook
         self.glossary = glossary

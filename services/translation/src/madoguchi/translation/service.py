@@ -82,7 +82,7 @@ def setup(settings: TranslationSettings) -> Callable[[ServiceRuntime], None]:
         handler = TranslationHandler(pipeline)
         # Many at once: the batching engine coalesces them into one model call per pair.
         runtime.consume(Stage(Incoming, handler.handle, concurrency=settings.concurrency,
-                              exhausted=gave_up))
+                              exhausted=gave_up, drop_after_close=True))
     return _setup
 
 

@@ -27,7 +27,9 @@ class TranslationSettings(ServiceSettings):
     inter_threads: int = Field(default=1, ge=1, le=16)
     intra_threads: int = Field(default=0, ge=0, le=64)
     beam_size: int = Field(default=2, ge=1, le=8)
-    max_chars: int = Field(default=1000, ge=1, le=4000)
+    max_chars: int = Field(
+        default=2000, ge=1, le=4000,
+        description="Longest text translated: as long as ingest accepts typed text (2000).")
     max_input_tokens: int = Field(default=256, ge=8, le=1024)
     concurrency: int = Field(
         default=32, ge=1, le=256,

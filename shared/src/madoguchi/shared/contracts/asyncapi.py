@@ -22,35 +22,12 @@ from madoguchi.shared.contracts.events import (
     UtteranceTranslated,
     personal_fields,
 )
+from madoguchi.shared.subjects import covers, overlaps
 
 SNAPSHOT = Path(__file__).resolve().parents[4] / "schemas" / "asyncapi.json"
 SCHEMA_REF = "#/components/schemas/{model}"
 LIVE_TO_TABLET = (UtteranceTranscribed, UtteranceTranslated, UtteranceFailed)
 """Relayed by ingest to the session's tablet over SSE (an ephemeral ordered consumer)."""
-
-
-def covers(pattern: str, subjects: str) -> bool:
-    """Every subject that `subjects` (a NATS filter) matches is matched by `pattern` too."""
-    want, have = pattern.split("."), subjects.split(".")
-    for i, token in enumerate(want):
-        if token == ">":
-            return len(have) > i
-        if i >= len(have) or have[i] == ">" or (token != "*" and token != have[i]):
-            return False
-    return len(want) == len(have)
-
-
-def overlaps(pattern: str, subjects: str) -> bool:
-    """Some subject is matched by both NATS filters."""
-    want, have = pattern.split("."), subjects.split(".")
-    for i, (a, b) in enumerate(zip(want, have, strict=False)):
-        if ">" in (a, b):
-            return True
-        if a != b and "*" not in (a, b):
-            return False
-        if i == min(len(want), len(have)) - 1:
-            return len(want) == len(have)
-    return False
 
 
 def _publishers(event: type[Event]) -> dict[str, list[str]]:

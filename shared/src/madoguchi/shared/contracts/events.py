@@ -64,7 +64,7 @@ class SessionErased(Event):
     """What closing a session removed: the content of the ward's erasure report (消去報告書)."""
 
     SUBJECT: ClassVar[str] = "mg.v1.session.erased.{session_id}"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[2] = 2
     reason: Literal["closed_by_staff", "idle_timeout", "retention_sweep"]
     actor: ShortText
     stream: str
@@ -72,8 +72,14 @@ class SessionErased(Event):
     messages_removed: int = Field(ge=0)
     audio_objects: list[Token] = Field(description="Object store keys deleted, not their content.")
     remaining_messages: int = Field(
-        ge=0, description="Messages of this session still in the stream after the purge (0 = done)."
+        ge=0, description="Messages of this session left in the streams after the purge (0 = done)."
     )
+    erasure_pass: Literal[1, 2] = Field(
+        default=1, description="1: at the close; 2: repeated after the longest ack wait.")
+    dead_letters_removed: int = Field(
+        default=0, ge=0, description="Dead letters of this session erased (DEADLETTER stream).")
+    idempotency_records_removed: int = Field(
+        default=0, ge=0, description="Upload retry records (audio hashes) erased.")
 
 
 # --- utterances -----------------------------------------------------------------------------
@@ -280,8 +286,11 @@ class RedactedContent(Event):
 
 
 class DeadLetter(Event):
-    SUBJECT: ClassVar[str] = "mg.v1.deadletter.{service}"
-    schema_version: Literal[1] = 1
+    """What a service gave up on. Session-scoped (`mg.v1.deadletter.<service>.<session>`, `_`
+    for none) so that closing a session erases its dead letters with the rest."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.deadletter.{service}.{session_token}"
+    schema_version: Literal[2] = 2
     session_id: SessionId | None = None  # type: ignore[assignment]
     service: Token
     original_subject: str
@@ -291,6 +300,14 @@ class DeadLetter(Event):
     reason: ShortText = Field(description="Why it failed; never contains the payload.")
     payload_b64: str = Field(json_schema_extra=PERSONAL)
     headers: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def session_token(self) -> str:
+        return self.session_id or NO_SESSION
+
+    @classmethod
+    def _subject_fields(cls) -> list[str]:
+        return ["service", "session_token"]
 
 
 ALL_EVENTS: tuple[type[Event], ...] = (

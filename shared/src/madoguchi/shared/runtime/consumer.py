@@ -43,6 +43,7 @@ from madoguchi.shared.messaging import (
     publish_event,
     safe_reason,
 )
+from madoguchi.shared.runtime.closed import ClosedSessions
 from madoguchi.shared.runtime.outcome import Context, Outcome, Refusal, Stage, with_derived_ids
 from madoguchi.shared.streams import ConsumerSpec
 from madoguchi.shared.telemetry import pipeline_instruments
@@ -57,7 +58,8 @@ _END_OF_REQUEST = {"404", "408", "409"}  # no messages / request expired / reque
 
 class StageConsumer:
     def __init__(self, nc: Client, service: str, spec: ConsumerSpec, stage: Stage[Any], *,
-                 retry_delay: float = 1.0, pull_expires: float = 5.0) -> None:
+                 retry_delay: float = 1.0, pull_expires: float = 5.0,
+                 closed: ClosedSessions | None = None) -> None:
         self._nc = nc
         self._js: JetStreamContext = nc.jetstream()
         self._service = service
@@ -65,6 +67,7 @@ class StageConsumer:
         self._stage = stage
         self._adapter: TypeAdapter[Any] = TypeAdapter(stage.event_type)
         self._retry_delay = retry_delay
+        self._closed = closed if stage.drop_after_close else None
         self._pull_expires = pull_expires
         self._heartbeat_every = max(0.5, spec.ack_wait.total_seconds() / 3)
         self._metrics = pipeline_instruments()
@@ -192,6 +195,9 @@ class StageConsumer:
             "madoguchi.event_id": event.event_id, "madoguchi.session_id": event.session_id or "",
             "madoguchi.utterance_id": str(getattr(event, "utterance_id", "") or "")})
         context = Context(self._service, msg.subject, deliveries, self._spec.max_deliver)
+        if self._is_closed(event):
+            await msg.ack()  # erased with its session: nothing to do, nothing to publish
+            return "session_closed"
         try:
             outcome = await self._handle(msg, event, context)
         except DependencyUnavailable as exc:
@@ -210,6 +216,10 @@ class StageConsumer:
                 return "retry"
             give_up = self._stage.exhausted(event, context) if self._stage.exhausted else Outcome()
             outcome = give_up.but_refused(Refusal("max_deliver", safe_reason(exc)))
+        if self._is_closed(event):  # closed while we worked: drop the results, keep clean-ups
+            log.info("session closed while in flight: results dropped", extra={
+                "event_id": event.event_id, "session_id": event.session_id})
+            outcome = Outcome(after=outcome.after)
         try:
             await self._publish(event, outcome)
             for clean_up in outcome.after:
@@ -220,6 +230,9 @@ class StageConsumer:
             with contextlib.suppress(Exception):
                 await msg.nak(delay=self._retry_delay * deliveries)
             return "retry"
+        if not outcome.events and self._is_closed(event):
+            await msg.ack()
+            return "session_closed"
         refusal = outcome.refusal
         if refusal is not None and refusal.dead_letter:
             await self._dead_letter(msg, headers, deliveries, refusal.reason_code,
@@ -227,6 +240,9 @@ class StageConsumer:
             return "dead_letter"
         await msg.ack()
         return "ok" if refusal is None else "refused"
+
+    def _is_closed(self, event: Event) -> bool:
+        return self._closed is not None and event.session_id in self._closed
 
     async def _handle(self, msg: Msg, event: Event, context: Context) -> Outcome:
         heartbeat = asyncio.create_task(self._keep_alive(msg))

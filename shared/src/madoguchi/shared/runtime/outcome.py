@@ -81,13 +81,16 @@ class Stage(Generic[E]):
 
     `concurrency` is how many events are in the handler at once (the pull requests ask for no
     more). `exhausted` names the events to publish when the runtime gives up on an event after
-    its last attempt (the tablet must hear about it: an `UtteranceFailed`).
+    its last attempt (the tablet must hear about it: an `UtteranceFailed`). `drop_after_close`:
+    a conversation stage publishes nothing for a session that was closed meanwhile (its
+    `after` clean-ups still run); the audit stage keeps everything.
     """
 
     event_type: Any
     handle: Handler[E]
     concurrency: int = 1
     exhausted: GiveUp[E] | None = None
+    drop_after_close: bool = False
 
 
 def derived_event_id(source_event_id: str, key: str) -> str:

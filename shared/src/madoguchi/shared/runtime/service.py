@@ -28,6 +28,7 @@ from opentelemetry.metrics import CallbackOptions, Observation
 from starlette.applications import Starlette
 
 from madoguchi.shared.natsconn import connect
+from madoguchi.shared.runtime.closed import ClosedSessions
 from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.runtime.health import health_routes
 from madoguchi.shared.runtime.logs import configure_logging
@@ -81,6 +82,8 @@ class ServiceRuntime:
         self._stopping = asyncio.Event()
         self._drain_grace_s = drain_grace_s
         self._retry_delay = retry_delay
+        self.closed_sessions = ClosedSessions()
+        """Sessions closed (from the tombstone watch), for stages with `drop_after_close`."""
 
     # --- what a service declares (in its setup, before start) ---------------------------
 
@@ -144,8 +147,10 @@ class ServiceRuntime:
             await hook()
         self._tasks += [asyncio.create_task(loop()) for loop in self._background]
         if self._stage is not None and spec is not None:
+            if self._stage.drop_after_close:
+                await self.closed_sessions.watch(self.js)  # before the first event
             consumer = StageConsumer(self.nc, self.name, spec, self._stage,
-                                     retry_delay=self._retry_delay)
+                                     retry_delay=self._retry_delay, closed=self.closed_sessions)
             await consumer.start()
             self._consumer = consumer
         log.info("service started", extra={"service": self.name})
@@ -170,6 +175,7 @@ class ServiceRuntime:
         if self._consumer is not None:
             await self._consumer.drain(self._drain_grace_s)
             self._consumer = None
+        await self.closed_sessions.stop()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
