@@ -3,7 +3,11 @@ staff, brute force — each refused, and each attempt in the audit trail."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+
+import pytest
 
 from madoguchi.ingest.settings import AuthSettings
 from madoguchi.shared import identity
@@ -117,3 +121,81 @@ async def test_credentials_are_stored_only_as_argon2_hashes(secure_nats: SecureN
     assert tablet.device_secret.encode() not in device and STAFF_PASSWORD.encode() not in staff
     assert b"$argon2id$" in device and b"$argon2id$" in staff
     await admin.close()
+
+
+async def _stream_until_closed(http, sid: str, auth: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
+    """Read the session's event stream until it ends; returns its `closed` event's data."""
+    last = ""
+    async with http.stream("GET", f"/v1/sessions/{sid}/events", headers=auth,
+                           timeout=30) as response:
+        assert response.status_code == 200
+        async for line in response.aiter_lines():
+            if line.startswith("data: "):
+                last = line.removeprefix("data: ")
+    return last
+
+
+@pytest.mark.parametrize("attack", ["revoke_device", "disable_staff"])
+async def test_an_open_event_stream_ends_within_seconds_of_losing_the_sign_in(
+    secure_nats: SecureNats, attack: str,
+) -> None:
+    """A stolen or retired tablet must not keep receiving the conversation on a stream it
+    opened before it was revoked."""
+    admin = await admin_client(secure_nats)
+    kv = await admin.jetstream().key_value(CREDENTIALS_BUCKET)
+    tablet = await enrol(admin)
+    settings = ingest_settings(secure_nats, sse_recheck_s=1.0)
+    async with running_ingest(settings) as ingest, ingest.client() as http:
+        auth = await sign_in(http, tablet)
+        sid = (await http.post("/v1/sessions", headers=auth,
+                               json={"counter_id": "c1"})).json()["session_id"]
+        reader = asyncio.create_task(_stream_until_closed(http, sid, auth))
+        await asyncio.sleep(1.5)
+        assert not reader.done(), "the stream must be open before the attack"
+        started = time.monotonic()
+        if attack == "revoke_device":
+            await identity.revoke_device(kv, tablet.device_id)
+        else:
+            await identity.disable_staff(kv, tablet.staff_id)
+        closing = await asyncio.wait_for(reader, 10)
+        assert time.monotonic() - started < 4.0
+        assert json.loads(closing) == {"reason": "signed_out"}
+    await admin.close()
+
+
+async def test_a_burst_of_concurrent_guesses_cannot_undo_its_own_lock_out(
+    secure_nats: SecureNats,
+) -> None:
+    """Guesses sent all at once used to read the same failure count and overwrite each other
+    (and a late write could replace a lock with a bare count): the account stayed open."""
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    settings = ingest_settings(
+        secure_nats, auth=AuthSettings(token_secret=TOKEN_SECRET, max_failures=5, lockout_s=60))
+    async with running_ingest(settings) as ingest, ingest.client() as http:
+        attempt = {"device_id": tablet.device_id, "device_secret": tablet.device_secret,
+                   "staff_id": tablet.staff_id}
+        answers = await asyncio.gather(*(
+            http.post("/v1/auth/login", json=attempt | {"password": f"guess-{n}"})
+            for n in range(15)))
+        assert {r.status_code for r in answers} <= {401, 423}
+        right = await http.post("/v1/auth/login", json=attempt | {"password": STAFF_PASSWORD})
+        assert right.status_code == 423
+        lockouts = await admin.jetstream().key_value("lockouts")
+        entry = await lockouts.get(f"lockout.staff.{tablet.staff_id}")
+        assert entry.value and json.loads(entry.value)["locked_until"] is not None
+    await admin.close()
+
+
+async def test_ingest_may_read_the_accounts_but_not_change_them(
+    secure_nats: SecureNats,
+) -> None:
+    from madoguchi.shared.natsconn import connect
+
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    try:
+        kv = await ingest.jetstream(timeout=1.0).key_value(CREDENTIALS_BUCKET)
+        with pytest.raises(Exception):  # noqa: B017 - a denied publish times out
+            await kv.put("staff.intruder", b'{"staff_id": "intruder"}')
+    finally:
+        await ingest.close()

@@ -136,3 +136,31 @@ async def test_plaintext_connection_is_refused(secure_nats: SecureNats) -> None:
     )
     with pytest.raises(Exception):  # noqa: B017 - any refusal will do; success must not
         await connect(settings, "audit")
+
+
+@pytest.mark.parametrize("durable", ["recognition", "translation", "redaction"])
+async def test_ingest_cannot_delete_or_replace_a_stage_durable(
+    secure_nats: SecureNats, durable: str,
+) -> None:
+    """Ingest may make and remove its own ephemeral consumers for live results: an attacker
+    holding its credentials must still not be able to stop or redirect a stage."""
+    from nats.js.api import ConsumerConfig
+
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    admin = await connect(secure_nats.admin(), "admin")
+    try:
+        js = ingest.jetstream(timeout=1.0)  # a denied request is never answered: time out fast
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.delete_consumer("CONVERSATION", durable)
+        hijack = ConsumerConfig(durable_name=durable, filter_subject="mg.v1.>")
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.add_consumer("CONVERSATION", hijack)
+        info = await admin.jetstream().consumer_info("CONVERSATION", durable)
+        assert info.config.filter_subject != "mg.v1.>"  # untouched
+        # ...while its own live-results consumers still work
+        sub = await js.subscribe("mg.v1.utterance.*.s1", stream="CONVERSATION",
+                                 ordered_consumer=True)
+        await sub.unsubscribe()
+    finally:
+        await ingest.close()
+        await admin.close()

@@ -48,3 +48,14 @@ def test_token_secret_is_required_outside_dev(monkeypatch: pytest.MonkeyPatch) -
                         password=SecretStr("a-real-password-123"))
     with pytest.raises(InsecureSettingsError, match=r"auth\.token_secret"):
         IngestSettings(env="prod", nats=nats).require_secure()
+
+
+async def test_an_expired_token_no_longer_authorizes_an_open_stream() -> None:
+    import time
+    from typing import Any, cast
+
+    from madoguchi.ingest.auth import Principal, still_authorized
+
+    # The expiry is decided before any credential lookup (no context needed to refuse).
+    expired = Principal("tablet-1", "staff-1", expires_at=int(time.time()) - 1)
+    assert await still_authorized(cast(Any, None), expired) is False

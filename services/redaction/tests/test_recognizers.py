@@ -47,9 +47,24 @@ def test_my_number_spoken_in_kanji_is_masked_in_the_original(detector: Detector)
     assert result.text == "マイナンバーは<MY_NUMBER>です"
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    (f"注文番号は{VALID_MY_NUMBER}です", "ja"),  # no context word: masked all the same
+    (f"O meu número é {VALID_MY_NUMBER}, obrigado", "pt"),
+    (f"Mi número es {VALID_MY_NUMBER[:4]} {VALID_MY_NUMBER[4:8]} {VALID_MY_NUMBER[8:]}", "es"),
+    (f"मेरो नम्बर {VALID_MY_NUMBER} हो", "ne"),
+    (f"Ang numero ko ay {VALID_MY_NUMBER}.", "tl"),
+    (f"หมายเลขของฉันคือ{VALID_MY_NUMBER}ครับ", "th"),
+])
+def test_a_valid_my_number_is_masked_in_any_words_and_language(
+    detector: Detector, text: str, language: str,
+) -> None:
+    result = detector.redact(text, language)
+    assert "MY_NUMBER" in {f.entity_type for f in result.findings}
+    assert VALID_MY_NUMBER[4:8] not in result.text
+
+
 @pytest.mark.parametrize("text", [
     f"マイナンバーは{BAD_CHECK}です",           # invalid check digit
-    f"注文番号は{VALID_MY_NUMBER}です",          # valid checksum, no context
     f"マイナンバーは{VALID_MY_NUMBER}1です",     # 13 digits: near miss
     "マイナンバーは111111111111です",            # all the same digit
 ])

@@ -30,6 +30,7 @@ from madoguchi.shared.streams import (
     CREDENTIALS_BUCKET,
     DEADLETTER,
     IDEMPOTENCY_BUCKET,
+    LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
     consumer_for,
 )
@@ -98,6 +99,16 @@ def _kv(bucket: str) -> list[str]:
     ]
 
 
+def _kv_read(bucket: str) -> list[str]:
+    """Get keys of a bucket; never write, delete or purge them."""
+    stream = f"KV_{bucket}"
+    return [
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+    ]
+
+
 def _kv_watch(bucket: str) -> list[str]:
     """Read a bucket by watching it (an ordered consumer): no writes, no direct gets."""
     stream = f"KV_{bucket}"
@@ -139,7 +150,8 @@ def service_permissions(service: str) -> Permissions:
                 f"$JS.API.CONSUMER.INFO.{CONVERSATION}.>",
                 f"$JS.FC.{CONVERSATION}.>",
                 *_object_store_write(AUDIO_BUCKET),
-                *_kv(CREDENTIALS_BUCKET),
+                *_kv_read(CREDENTIALS_BUCKET),  # accounts are the operator CLI's to change
+                *_kv(LOCKOUT_BUCKET),
                 *_kv(IDEMPOTENCY_BUCKET),
                 *_kv(SESSIONS_BUCKET),
                 *_kv(CLOSED_BUCKET),
@@ -173,7 +185,27 @@ def service_permissions(service: str) -> Permissions:
             raise KeyError(f"unknown service {service!r}")
     # Only redaction may speak for conversation content in the audit trail.
     deny = [] if service == "redaction" else [RedactedContent.subject_filter()]
+    if service == "ingest":
+        deny += _durables_untouchable(CONVERSATION)
     return Permissions(publish=publish, subscribe=subscribe, publish_deny=deny)
+
+
+def _durables_untouchable(stream: str) -> list[str]:
+    """Ingest creates and deletes its own ephemeral consumers on `stream` (live results); it
+    must not delete or replace the stages' durable consumers there."""
+    from madoguchi.shared.streams import CONSUMERS
+
+    denied = []
+    for spec in CONSUMERS:
+        if spec.stream != stream:
+            continue
+        denied += [
+            f"$JS.API.CONSUMER.DELETE.{stream}.{spec.durable}",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{spec.durable}",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{spec.durable}.>",
+            f"$JS.API.CONSUMER.DURABLE.CREATE.{stream}.{spec.durable}",
+        ]
+    return denied
 
 
 def admin_permissions() -> Permissions:

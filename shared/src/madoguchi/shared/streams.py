@@ -40,6 +40,8 @@ AUDIO_BUCKET = "audio"
 CREDENTIALS_BUCKET = "credentials"
 IDEMPOTENCY_BUCKET = "idempotency"
 SESSIONS_BUCKET = "sessions"
+LOCKOUT_BUCKET = "lockouts"
+"""Failed sign-ins and lock-outs, apart from the credentials so that ingest may only read those."""
 CLOSED_BUCKET = "closed_sessions"
 """Tombstones of closed sessions (key = session id, no value): a stage whose work was in flight
 at the close drops its results instead of publishing them after the purge."""
@@ -243,6 +245,7 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
         (SESSIONS_BUCKET, retention.conversation_max_age, 1, "Ingest session state"),
         # Outlives any event of the session still in flight: none is older than max_age.
         (CLOSED_BUCKET, retention.conversation_max_age, 1, "Closed sessions (tombstones)"),
+        (LOCKOUT_BUCKET, timedelta(days=1), 1, "Failed sign-ins and lock-outs"),
     ):
         try:
             await js.key_value(bucket)

@@ -17,7 +17,7 @@ from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest import api
 from madoguchi.ingest.audio_probe import AudioRejected
-from madoguchi.ingest.auth import Principal, authenticate, context_of, login
+from madoguchi.ingest.auth import Principal, authenticate, context_of, login, still_authorized
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.erasure import audio_prefix, close_session
 from madoguchi.ingest.live import parse_last_event_id, session_events
@@ -282,7 +282,10 @@ def _routes(app: FastAPI) -> None:
         ctx = context_of(request)
         await _own_session(ctx, session_id, who)
         after = parse_last_event_id(last_event_id)
-        return StreamingResponse(session_events(ctx, request, session_id, after),
+        async def authorized() -> bool:
+            return await still_authorized(ctx, who)
+
+        return StreamingResponse(session_events(ctx, request, session_id, after, authorized),
                                  media_type="text/event-stream",
                                  headers={"X-Accel-Buffering": "no"})
 

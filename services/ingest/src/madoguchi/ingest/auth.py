@@ -3,18 +3,20 @@
 Every request is attributable to (device, staff). Device and staff records are re-read from
 the credentials bucket on every request: a revocation or a disabled account is refused on the
 very next request, on every replica, without a restart. Consecutive failed logins lock the
-device or staff account for `auth.lockout_s`. Every login, failure and lock-out is audited.
+device or staff account for `auth.lockout_s`, counted with compare-and-set in the `lockouts`
+bucket (ingest may only read the credentials). Every login, failure and lock-out is audited.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from fastapi import HTTPException, Request
-from nats.js.errors import KeyNotFoundError
+from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.tokens import InvalidToken
@@ -22,12 +24,15 @@ from madoguchi.shared import identity
 from madoguchi.shared.identity import LockoutRecord
 
 PrincipalKind = Literal["device", "staff"]
+CAS_ATTEMPTS = 32
 
 
 @dataclass(frozen=True)
 class Principal:
     device_id: str
     staff_id: str
+    expires_at: int = 0
+    """The token's expiry (unix seconds): a long-lived stream ends with it."""
 
 
 def context_of(request: Request) -> IngestContext:
@@ -42,37 +47,55 @@ def _refuse(status: int, reason: str) -> HTTPException:
                          if status == 401 else None)
 
 
-async def _lockout(ctx: IngestContext, kind: PrincipalKind, principal: str) -> LockoutRecord:
+async def _lockout(ctx: IngestContext, kind: PrincipalKind,
+                   principal: str) -> tuple[LockoutRecord, int | None]:
+    """The record and its revision (None: no record yet), for compare-and-set."""
     try:
-        entry = await ctx.credentials.get(identity.lockout_key(kind, principal))
+        entry = await ctx.lockouts.get(identity.lockout_key(kind, principal))
     except KeyNotFoundError:
-        return LockoutRecord()
-    return LockoutRecord.model_validate_json(entry.value) if entry.value else LockoutRecord()
+        return LockoutRecord(), None
+    if not entry.value:  # a delete marker
+        return LockoutRecord(), entry.revision
+    return LockoutRecord.model_validate_json(entry.value), entry.revision
 
 
 async def _is_locked(ctx: IngestContext, kind: PrincipalKind, principal: str) -> bool:
-    record = await _lockout(ctx, kind, principal)
+    record, _ = await _lockout(ctx, kind, principal)
     return record.locked_until is not None and record.locked_until > datetime.now(UTC)
 
 
 async def _record_failure(ctx: IngestContext, kind: PrincipalKind, principal: str) -> bool:
-    """Count a failure; returns True when this failure locks the principal out."""
-    record = await _lockout(ctx, kind, principal)
-    failures = record.failures + 1
-    locked_until = None
-    if failures >= ctx.settings.auth.max_failures:
-        locked_until = datetime.now(UTC) + timedelta(seconds=ctx.settings.auth.lockout_s)
-        failures = 0
-    await ctx.credentials.put(
-        identity.lockout_key(kind, principal),
-        LockoutRecord(failures=failures, locked_until=locked_until).model_dump_json().encode(),
-    )
-    return locked_until is not None
+    """Count a failure with compare-and-set (concurrent failures never overwrite each other,
+    so a burst cannot undo its own lock-out); a lock is only ever extended, never shortened.
+    Returns True when this failure locks the principal out."""
+    key = identity.lockout_key(kind, principal)
+    for _ in range(CAS_ATTEMPTS):
+        record, revision = await _lockout(ctx, kind, principal)
+        now = datetime.now(UTC)
+        failures, locked_until = record.failures + 1, record.locked_until
+        locks = failures >= ctx.settings.auth.max_failures
+        if locks:
+            until = now + timedelta(seconds=ctx.settings.auth.lockout_s)
+            locked_until = max(until, locked_until) if locked_until else until
+            failures = 0
+        value = LockoutRecord(failures=failures, locked_until=locked_until).model_dump_json()
+        try:
+            if revision is None:
+                await ctx.lockouts.create(key, value.encode())
+            else:
+                await ctx.lockouts.update(key, value.encode(), last=revision)
+        except (KeyWrongLastSequenceError, APIError):
+            continue  # another failure was counted meanwhile: count on top of it
+        return locks
+    raise RuntimeError("lock-out record contended")  # answered 503: never a silent success
 
 
 async def _clear_failures(ctx: IngestContext, kind: PrincipalKind, principal: str) -> None:
-    if (await _lockout(ctx, kind, principal)).failures:
-        await ctx.credentials.delete(identity.lockout_key(kind, principal))
+    record, revision = await _lockout(ctx, kind, principal)
+    if record.failures and revision is not None:
+        # Only the record we read: a failure counted meanwhile stays counted.
+        with contextlib.suppress(KeyWrongLastSequenceError, APIError):
+            await ctx.lockouts.delete(identity.lockout_key(kind, principal), last=revision)
 
 
 async def login(ctx: IngestContext, device_id: str, device_secret: str, staff_id: str,
@@ -134,4 +157,17 @@ async def authenticate(request: Request) -> Principal:
     if not ctx.limiter.allow(f"device:{claims.device_id}"):
         raise HTTPException(429, "rate limit exceeded for this device",
                             headers={"Retry-After": "1"})
-    return Principal(claims.device_id, claims.staff_id)
+    return Principal(claims.device_id, claims.staff_id, claims.expires_at)
+
+
+async def still_authorized(ctx: IngestContext, who: Principal) -> bool:
+    """Re-checked by long-lived streams: the token has not expired, the device is not revoked
+    and the staff member not disabled — the same rules as every request, seconds later."""
+    import time
+
+    if who.expires_at and time.time() >= who.expires_at:
+        return False
+    device = await identity.get_device(ctx.credentials, who.device_id)
+    staff = await identity.get_staff(ctx.credentials, who.staff_id)
+    return (device is not None and device.status == "active"
+            and staff is not None and staff.status == "active")

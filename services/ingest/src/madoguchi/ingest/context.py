@@ -28,6 +28,8 @@ class IngestContext:
     settings: IngestSettings
     js: JetStreamContext
     credentials: KeyValue
+    """Read only: device and staff records (the operator CLI writes them)."""
+    lockouts: KeyValue
     idempotency: KeyValue
     sessions: SessionStore
     closed: KeyValue

@@ -4,12 +4,15 @@ An ephemeral ordered consumer on CONVERSATION, filtered to `mg.v1.utterance.*.<s
 relays transcribed/translated/failed events. Each SSE `id:` is the JetStream stream sequence,
 so a tablet that lost its connection resumes with `Last-Event-ID` exactly after the last event
 it saw — nothing lost, nothing repeated. The stream ends with a `closed` event when the session
-is closed (its data is then erased anyway).
+is closed (its data is then erased anyway), and within `SSE_RECHECK_S` (5 s) of the device
+being revoked, the staff member disabled or the token expiring (`{"reason": "signed_out"}`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import ConsumerConfig, DeliverPolicy
@@ -40,7 +43,8 @@ def _frame(name: str, sequence: int, data: str) -> bytes:
 
 
 async def session_events(ctx: IngestContext, request: Request, session_id: str,
-                         after: int) -> AsyncIterator[bytes]:
+                         after: int, authorized: Callable[[], Awaitable[bool]],
+                         ) -> AsyncIterator[bytes]:
     config = ConsumerConfig(
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE if after else DeliverPolicy.ALL,
         opt_start_seq=after + 1 if after else None,
@@ -49,11 +53,19 @@ async def session_events(ctx: IngestContext, request: Request, session_id: str,
         f"mg.v1.utterance.*.{session_id}", stream=CONVERSATION, ordered_consumer=True,
         config=config, idle_heartbeat=5.0,
     )
+    recheck = ctx.settings.sse_recheck_s
+    next_check = time.monotonic() + recheck
+    reason = "session_closed"
     try:
         yield b"retry: 2000\n\n"
         while True:
+            if time.monotonic() >= next_check:
+                next_check = time.monotonic() + recheck
+                if not await authorized():
+                    reason = "signed_out"
+                    break
             try:
-                msg = await sub.next_msg(timeout=ctx.settings.sse_heartbeat_s)
+                msg = await sub.next_msg(timeout=min(ctx.settings.sse_heartbeat_s, recheck))
             except (TimeoutError, NatsTimeout):
                 if await request.is_disconnected() or not await _still_open(ctx, session_id):
                     break
@@ -68,7 +80,7 @@ async def session_events(ctx: IngestContext, request: Request, session_id: str,
             except ValidationError:
                 continue  # never relay what does not match the contract
             yield _frame(kind, msg.metadata.sequence.stream, event.model_dump_json())
-        yield b"event: closed\ndata: {}\n\n"
+        yield f"event: closed\ndata: {json.dumps({'reason': reason})}\n\n".encode()
     finally:
         await sub.unsubscribe()
 

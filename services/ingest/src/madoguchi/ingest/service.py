@@ -30,6 +30,7 @@ from madoguchi.shared.streams import (
     CLOSED_BUCKET,
     CREDENTIALS_BUCKET,
     IDEMPOTENCY_BUCKET,
+    LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
 )
 
@@ -67,6 +68,7 @@ class Ingest:
         self.context = IngestContext(
             settings=s, js=js,
             credentials=await js.key_value(CREDENTIALS_BUCKET),
+            lockouts=await js.key_value(LOCKOUT_BUCKET),
             idempotency=await js.key_value(IDEMPOTENCY_BUCKET),
             sessions=SessionStore(await js.key_value(SESSIONS_BUCKET)),
             closed=await js.key_value(CLOSED_BUCKET),

@@ -67,6 +67,10 @@ class IngestSettings(ServiceSettings):
         description="A closed session is purged once more after this long (> the longest "
                     "ack wait, 120 s): results of work in flight at the close are erased too.")
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    sse_recheck_s: float = Field(
+        default=5.0, gt=0,
+        description="An open event stream re-checks its sign-in (revoked device, disabled "
+                    "staff, expired token) this often and ends when it no longer holds.")
 
     def secrets(self) -> dict[str, SecretStr | None]:
         return super().secrets() | {"auth.token_secret": self.auth.token_secret}

@@ -45,11 +45,16 @@ def my_number_check_digit(eleven: str) -> int:
 
 
 class MyNumberRecognizer(ContextPatternRecognizer):
+    """Twelve digits with a valid check digit are masked whatever surrounds them and in any
+    language: context words only raise the score. About 1 in 11 random 12-digit numbers pass
+    the check, so an order number is sometimes masked too — the trail is permanent and a
+    missed My Number is not, so privacy wins over precision here."""
+
     def __init__(self, language: str) -> None:
         super().__init__(
             "MY_NUMBER",
             [Pattern("my_number_12", _NB + r"\d{4}-?\d{4}-?\d{4}" + _NA, 0.5)],
-            MY_NUMBER_CONTEXT, language, name="my_number", context_required=True,
+            MY_NUMBER_CONTEXT, language, name="my_number", context_required=False,
             window=(40, 15),
         )
 

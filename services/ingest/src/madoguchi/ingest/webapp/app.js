@@ -341,7 +341,11 @@
 
     const dispatch = (name, data, id) => {
       if (id !== null) lastId = id;
-      if (name === "closed") return false;
+      if (name === "closed") {
+        // Ended by the server: the session was closed, or this sign-in no longer holds.
+        try { if (JSON.parse(data).reason === "signed_out") expired(); } catch { /* closed */ }
+        return false;
+      }
       let ev;
       try { ev = JSON.parse(data); } catch { return true; }
       if (name === "transcribed") onTranscribed(ev);
