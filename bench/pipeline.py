@@ -137,7 +137,7 @@ async def run(workdir: Path) -> dict[str, Any]:
     (ingest, recognition, translation), then the full stack (plus redaction and audit on the
     same cores). Ratios: the stack's p50 ÷ the bare relay's p50 at the same offered rate."""
     baseline = await run_baseline(workdir / "relay")
-    core = await run_stack(workdir / "core", full=False, budget_s=150.0)
+    core = await run_stack(workdir / "core", full=False, budget_s=150.0, profile=True)
     full = await run_stack(workdir / "full", full=True, budget_s=60.0)
     ratios = {}
     for rate, bare in baseline["rates"].items():
@@ -160,7 +160,8 @@ async def run_baseline(workdir: Path) -> dict[str, Any]:
             "rates": rates}
 
 
-async def run_stack(workdir: Path, *, full: bool, budget_s: float) -> dict[str, Any]:
+async def run_stack(workdir: Path, *, full: bool, budget_s: float,
+                    profile: bool = False) -> dict[str, Any]:
     import psycopg
 
     from madoguchi.testing.embedded.postgres import PostgresServer
@@ -206,6 +207,14 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float) -> dict[str, 
                 await asyncio.sleep(2.0)
                 if not step["sustained"]:
                     break
+            profiled: dict[str, Any] = {}
+            if profile:  # after the measured runs: sampling slows what it samples
+                from bench import profile as sampler_profile
+
+                samplers = sampler_profile.start(
+                    {name: p.pid for name, p in procs.items()}, 6.0, workdir / "profiles")
+                await run_rate(sessions, 50, 5.0)
+                profiled = await sampler_profile.finish(samplers)
         passed = [s["offered_rate"] for s in search if s["sustained"]]
         under_load = dict(sampler.peak)
         return {
@@ -221,6 +230,7 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float) -> dict[str, 
             "search_limit": (f"stopped at the first failing step; highest step tried "
                              f"{search[-1]['offered_rate'] if search else None}/s"),
             "rss_kib": {"idle": idle, "under_load_peak": under_load},
+            **({"profile_at_50_per_s": profiled} if profile else {}),
         }
     finally:
         for proc in procs.values():

@@ -3,6 +3,8 @@ reason, the service stays up, and nothing reaches the stream or the object store
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from nats.js.errors import NotFoundError
 
@@ -90,5 +92,27 @@ async def test_a_crashing_probe_worker_is_contained() -> None:
         with pytest.raises(AudioRejected) as rejected:
             await prober.probe(encode("wav", 0.5))
         assert rejected.value.code == "probe_failed"
+    finally:
+        prober.close()
+
+
+async def test_a_stuck_upload_fails_alone_and_queueing_is_not_probe_time() -> None:
+    """One upload hangs its worker; the other tablets' uploads queue on the remaining worker
+    for longer than the probe timeout in all, and still every one of them is accepted."""
+    from madoguchi.ingest.audio_probe import AudioProber
+    from madoguchi.testing.ingest.audio_corpus import encode, paced_probe
+
+    prober = AudioProber(AudioLimits(timeout_s=2.0), workers=2, probe=paced_probe)
+    prober.start()
+    try:
+        stuck = asyncio.create_task(prober.probe(b"STUCK" + encode("wav", 0.5)))
+        await asyncio.sleep(0.5)  # it holds one worker now
+        others = await asyncio.gather(*(prober.probe(encode("wav", 0.5)) for _ in range(10)),
+                                      return_exceptions=True)  # ~3 s of queue on one worker
+        assert [type(r).__name__ for r in others] == ["ProbedAudio"] * 10
+        with pytest.raises(AudioRejected) as rejected:
+            await stuck
+        assert rejected.value.code == "probe_timeout"
+        assert (await prober.probe(encode("wav", 0.5))).info.format == "wav"  # replaced
     finally:
         prober.close()

@@ -25,6 +25,7 @@ import contextlib
 import io
 import multiprocessing
 import resource
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Literal
@@ -228,57 +229,91 @@ def _limit_worker(memory_bytes: int, cpu_s: int) -> None:
     import av  # noqa: F401 - pay the import once per worker, not per request
 
 
+ProbeFunction = Callable[[bytes, AudioLimits], ProbedAudio]
+
+
+class _Worker:
+    """One limited process; replaced alone when it hangs or dies."""
+
+    def __init__(self, limits: AudioLimits) -> None:
+        self.executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_limit_worker,
+            initargs=(limits.worker_memory_bytes, limits.worker_cpu_s),
+        )
+
+    def warm(self) -> None:
+        self.executor.submit(int)
+
+    def kill(self) -> None:
+        # A stuck worker never returns: kill the process, do not wait for it.
+        for process in list(getattr(self.executor, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.kill()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+
 class AudioProber:
-    """Probes in worker processes; a crashed or stuck worker is replaced, the request rejected."""
+    """Probes in `workers` separate limited processes, each upload on a worker of its own.
 
-    def __init__(self, limits: AudioLimits, workers: int = 2) -> None:
+    An upload waits for a free worker (that wait is not probe time), then has `timeout_s` of
+    the worker's time. A worker that hangs or dies is killed and replaced alone: the uploads
+    on the other workers are not touched, so one hostile or slow file never fails another
+    tablet's upload.
+    """
+
+    def __init__(self, limits: AudioLimits, workers: int = 2,
+                 probe: ProbeFunction = probe_audio) -> None:
         self.limits = limits
-        self._workers = workers
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._probe = probe
+        self._size = workers
+        self._free: asyncio.Queue[_Worker] | None = None
 
-    def _ensure_pool(self) -> concurrent.futures.ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
-                max_workers=self._workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_worker,
-                initargs=(self.limits.worker_memory_bytes, self.limits.worker_cpu_s),
-            )
-        return self._pool
+    def _pool(self) -> asyncio.Queue[_Worker]:
+        if self._free is None:
+            self._free = asyncio.Queue()
+            for _ in range(self._size):
+                self._free.put_nowait(_Worker(self.limits))
+        return self._free
 
     def start(self) -> None:
         """Start the workers now so the first upload does not pay for it."""
-        pool = self._ensure_pool()
-        for _ in range(self._workers):
-            pool.submit(int)
+        pool = self._pool()
+        for _ in range(pool.qsize()):
+            worker = pool.get_nowait()
+            worker.warm()
+            pool.put_nowait(worker)
 
     async def probe(self, data: bytes) -> ProbedAudio:
         if len(data) > self.limits.max_bytes:
             raise AudioRejected("too_large", f"audio is larger than {self.limits.max_bytes} bytes")
-        pool = self._ensure_pool()
-        future = asyncio.wrap_future(pool.submit(probe_audio, data, self.limits))
+        pool = self._pool()
+        worker = await pool.get()
         try:
-            return await asyncio.wait_for(future, self.limits.timeout_s)
+            future = asyncio.wrap_future(worker.executor.submit(self._probe, data, self.limits))
+            result = await asyncio.wait_for(future, self.limits.timeout_s)
         except AudioRejected:
+            pool.put_nowait(worker)
             raise
         except TimeoutError:
-            self._replace_pool()
+            pool.put_nowait(self._replace(worker))
             raise AudioRejected("probe_timeout", "the audio took too long to check") from None
         except (BrokenProcessPool, MemoryError):
-            self._replace_pool()
+            pool.put_nowait(self._replace(worker))
             raise AudioRejected("probe_failed", "the audio could not be checked safely") from None
+        except BaseException:
+            pool.put_nowait(self._replace(worker))  # cancelled mid-probe: do not reuse
+            raise
+        pool.put_nowait(worker)
+        return result
 
-    def _replace_pool(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # A stuck worker never returns: kill the processes, do not wait for them.
-        for process in list(getattr(pool, "_processes", {}).values()):
-            with contextlib.suppress(Exception):
-                process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.kill()
+        fresh = _Worker(self.limits)
+        fresh.warm()
+        return fresh
 
     def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        pool, self._free = self._free, None
+        while pool is not None and not pool.empty():
+            pool.get_nowait().executor.shutdown(wait=True, cancel_futures=True)

@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import av
 
+from madoguchi.ingest.audio_probe import AudioLimits, ProbedAudio
+
 VALID_FORMATS = {  # label -> (container, codec, sample rate)
     "wav": ("wav", "pcm_s16le", 16000),
     "webm": ("webm", "libopus", 48000),
@@ -170,3 +172,16 @@ def _video() -> bytes:
         for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()
+
+
+def paced_probe(data: bytes, limits: AudioLimits) -> ProbedAudio:
+    """The real probe, 0.3 s slower; a body starting with `STUCK` hangs like a decoder bug
+    (a module-level function: the probe worker process imports it)."""
+    import time
+
+    from madoguchi.ingest.audio_probe import probe_audio
+
+    if data.startswith(b"STUCK"):
+        time.sleep(60)
+    time.sleep(0.3)
+    return probe_audio(data, limits)
