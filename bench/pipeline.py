@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import rss_kib, summary
-from bench.stack import BenchProcess, Session, ingest_process, start_nats, tablet_session
+from bench.stack import (
+    BenchProcess,
+    Session,
+    ingest_process,
+    messages_sent_by,
+    start_nats,
+    tablet_session,
+)
 from madoguchi.testing.ingest.audio_corpus import encode
 
 AUDIO = encode("wav", 1.0)
@@ -164,9 +171,11 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float,
                     profile: bool = False) -> dict[str, Any]:
     import psycopg
 
+    from madoguchi.testing.embedded.ports import free_port
     from madoguchi.testing.embedded.postgres import PostgresServer
 
-    secure = await start_nats(workdir / "nats")
+    monitor = free_port()
+    secure = await start_nats(workdir / "nats", monitor_port=monitor)
     logs = workdir / "logs-pipeline"
     procs: dict[str, BenchProcess] = {}
     postgres = PostgresServer(workdir / "pg").start() if full else None
@@ -194,9 +203,16 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float,
             idle = {name: rss_kib(p.pid)["rss_kib"] for name, p in procs.items()}
             sampler = RssSampler(procs)
             by_rate = {}
+            per_upload: dict[str, float] = {}
             for rate, seconds in RATES.items():
+                before = {s: messages_sent_by(monitor, s) for s in ("ingest", "recognition",
+                                                                    "translation")}
                 by_rate[str(rate)] = await run_rate(sessions, rate, seconds, sampler)
                 await asyncio.sleep(1.0)
+                if rate == 10:  # quiet enough that nothing else is counted in
+                    accepted = max(1, by_rate[str(rate)]["accepted"])
+                    per_upload = {s: round((messages_sent_by(monitor, s) - n) / accepted, 2)
+                                  for s, n in before.items()}
             search = []
             deadline = time.perf_counter() + budget_s
             for rate in SEARCH_RATES:
@@ -230,6 +246,10 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float,
             "search_limit": (f"stopped at the first failing step; highest step tried "
                              f"{search[-1]['offered_rate'] if search else None}/s"),
             "rss_kib": {"idle": idle, "under_load_peak": under_load},
+            "nats_messages_sent_per_upload": per_upload,
+            "nats_messages_note": "client -> server messages per utterance at 10/s (publishes, "
+                                  "requests, pull requests, acks), counted by the server (/connz); "
+                                  "SSE reads and audit events included",
             **({"profile_at_50_per_s": profiled} if profile else {}),
         }
     finally:

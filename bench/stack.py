@@ -61,8 +61,8 @@ class BenchProcess(ServiceProcess):
         return self.process.pid
 
 
-async def start_nats(directory: Path) -> SecureNats:
-    secure = secure_nats_server(directory)
+async def start_nats(directory: Path, monitor_port: int | None = None) -> SecureNats:
+    secure = secure_nats_server(directory, monitor_port=monitor_port)
     client = await connect(secure.admin(), "admin")
     try:
         await apply_topology(client.jetstream())
@@ -155,3 +155,15 @@ async def tablet_session(secure: SecureNats, ingest_url: str, device: str,
             yield session
         finally:
             await session.close()
+
+
+def messages_sent_by(monitor_port: int, service: str) -> int:
+    """Messages the service's connections have sent to the server so far (publishes, requests,
+    acks, pull requests): the server's own count, from its monitoring endpoint (`/connz`)."""
+    import urllib.request
+
+    url = f"http://127.0.0.1:{monitor_port}/connz?limit=1024"
+    with urllib.request.urlopen(url, timeout=5) as response:
+        connections = json.loads(response.read())["connections"]
+    return sum(int(c.get("in_msgs", 0)) for c in connections
+               if c.get("name") == f"madoguchi-{service}")

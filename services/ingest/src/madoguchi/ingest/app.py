@@ -147,11 +147,13 @@ async def _read_capped(request: Request, cap: int) -> bytes:
 def _routes(app: FastAPI) -> None:
     @app.post("/v1/auth/login", response_model=api.LoginResponse,
               responses={401: {"description": "refused"},
-                         423: {"description": "locked out"}})
+                         423: {"description": "locked out"},
+                         429: {"description": "too many sign-in attempts from this source"}})
     async def sign_in(body: api.LoginRequest, request: Request) -> api.LoginResponse:
         ctx = context_of(request)
+        source = request.client.host if request.client else "unknown"
         token, expires = await login(ctx, body.device_id, body.device_secret, body.staff_id,
-                                     body.password)
+                                     body.password, source)
         return api.LoginResponse(token=token, expires_at=expires, device_id=body.device_id,
                                  staff_id=body.staff_id)
 

@@ -19,6 +19,7 @@ from fastapi import HTTPException, Request
 from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest.context import IngestContext
+from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.tokens import InvalidToken
 from madoguchi.shared import identity
 from madoguchi.shared.identity import LockoutRecord
@@ -98,33 +99,56 @@ async def _clear_failures(ctx: IngestContext, kind: PrincipalKind, principal: st
             await ctx.lockouts.delete(identity.lockout_key(kind, principal), last=revision)
 
 
+class LoginGuard:
+    """What a sign-in may cost: attempts per client address and in all (token buckets, per
+    replica), and at most `hash_concurrency` argon2 verifications at once — so a flood of bad
+    logins is answered 429 instead of pushing ingest over its memory limit."""
+
+    def __init__(self, per_source: RateLimiter, overall: RateLimiter, hash_concurrency: int,
+                 ) -> None:
+        self._per_source = per_source
+        self._overall = overall
+        self._hashing = asyncio.Semaphore(hash_concurrency)
+
+    def admit(self, source: str) -> bool:
+        return self._per_source.allow(f"login:{source}") and self._overall.allow("login")
+
+    async def verify(self, stored_hash: str | None, secret: str) -> bool:
+        async with self._hashing:
+            return await asyncio.to_thread(identity.verify_secret, stored_hash, secret)
+
+
 async def login(ctx: IngestContext, device_id: str, device_secret: str, staff_id: str,
-                password: str) -> tuple[str, int]:
-    """Returns (token, expires_at) or raises 401/423 — after auditing the attempt."""
+                password: str, source: str = "unknown") -> tuple[str, int]:
+    """Returns (token, expires_at) or raises 401/423/429 — after auditing the attempt.
+
+    A wrong device secret does not lock the device: the secret is 256 random bits, so
+    guessing it is hopeless, and a lock would let a stranger shut a counter's tablet out by
+    trying five times. Attempts are bounded per source instead (`LoginGuard`)."""
     ids = {"device_id": device_id, "staff_id": staff_id}
-    for kind, principal in (("device", device_id), ("staff", staff_id)):
-        if await _is_locked(ctx, kind, principal):  # type: ignore[arg-type]
-            await ctx.audit("auth", "login", "denied", **ids, reason_code=f"{kind}_locked")
-            raise _refuse(423, "too many failed sign-ins: try again later")
+    if not ctx.logins.admit(source):
+        if ctx.limiter.allow("audit:login-throttled"):  # bounded: a flood must not flood AUDIT
+            await ctx.audit("auth", "login", "denied", **ids, reason_code="throttled")
+        raise HTTPException(429, "too many sign-in attempts: try again shortly",
+                            headers={"Retry-After": "5"})
+    if await _is_locked(ctx, "staff", staff_id):
+        await ctx.audit("auth", "login", "denied", **ids, reason_code="staff_locked")
+        raise _refuse(423, "too many failed sign-ins: try again later")
     device = await identity.get_device(ctx.credentials, device_id)
-    device_ok = await asyncio.to_thread(
-        identity.verify_secret, device.secret_hash if device else None, device_secret)
+    device_ok = await ctx.logins.verify(device.secret_hash if device else None, device_secret)
     if not device_ok or device is None or device.status != "active":
-        locked = await _record_failure(ctx, "device", device_id)
         code = "device_revoked" if device and device.status == "revoked" and device_ok \
             else "bad_device_credential"
-        await ctx.audit("auth", "login", "failure", **ids, reason_code=code, locked_out=locked)
+        await ctx.audit("auth", "login", "failure", **ids, reason_code=code, locked_out=False)
         raise _refuse(401, "device not registered, revoked, or wrong device secret")
     staff = await identity.get_staff(ctx.credentials, staff_id)
-    staff_ok = await asyncio.to_thread(
-        identity.verify_secret, staff.password_hash if staff else None, password)
+    staff_ok = await ctx.logins.verify(staff.password_hash if staff else None, password)
     if not staff_ok or staff is None or staff.status != "active":
         locked = await _record_failure(ctx, "staff", staff_id)
         code = "staff_disabled" if staff and staff.status == "disabled" and staff_ok \
             else "bad_staff_credential"
         await ctx.audit("auth", "login", "failure", **ids, reason_code=code, locked_out=locked)
         raise _refuse(401, "unknown staff id, disabled account, or wrong password")
-    await _clear_failures(ctx, "device", device_id)
     await _clear_failures(ctx, "staff", staff_id)
     token, claims = ctx.signer.issue(device_id, staff_id)
     await ctx.audit("auth", "login", "success", **ids, token_id=claims.token_id)

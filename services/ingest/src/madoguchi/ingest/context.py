@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from nats.js.client import JetStreamContext
 from nats.js.kv import KeyValue
@@ -11,6 +12,9 @@ from nats.js.object_store import ObjectStore
 
 from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.ingest.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from madoguchi.ingest.auth import LoginGuard
 from madoguchi.ingest.sessions import SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
@@ -38,6 +42,7 @@ class IngestContext:
     prober: AudioProber
     signer: TokenSigner
     limiter: RateLimiter
+    logins: LoginGuard
     phrases: Phrasebook
 
     async def audit(

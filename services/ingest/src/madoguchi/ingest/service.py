@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from madoguchi.ingest.app import create_app
 from madoguchi.ingest.audio_probe import AudioProber
+from madoguchi.ingest.auth import LoginGuard
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.erasure import close_session, second_pass
 from madoguchi.ingest.phrases import load_phrases
@@ -75,6 +76,10 @@ class Ingest:
             audio=await js.object_store(AUDIO_BUCKET),
             prober=prober, signer=TokenSigner(secret, s.auth.token_ttl_s),
             limiter=RateLimiter(s.limits.requests_per_minute, s.limits.burst),
+            logins=LoginGuard(
+                RateLimiter(s.auth.logins_per_minute_per_source, s.auth.login_burst_per_source),
+                RateLimiter(s.auth.logins_per_minute, s.auth.logins_per_minute),
+                s.auth.hash_concurrency),
             phrases=load_phrases(s.phrases_file),
         )
         self.app.state.ingest = self.context

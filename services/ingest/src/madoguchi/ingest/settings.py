@@ -34,8 +34,17 @@ class AuthSettings(BaseModel):
         default=None, description="HMAC key for staff session tokens (32+ random bytes)."
     )
     token_ttl_s: int = Field(default=8 * 3600, ge=60, description="One counter shift.")
-    max_failures: int = Field(default=5, ge=1, description="Failed logins before lock-out.")
+    max_failures: int = Field(
+        default=5, ge=1, description="Failed staff logins before that staff id is locked out.")
     lockout_s: int = Field(default=300, ge=1)
+    logins_per_minute_per_source: int = Field(
+        default=30, ge=1, description="Sign-in attempts per client address (then 429).")
+    login_burst_per_source: int = Field(default=10, ge=1)
+    logins_per_minute: int = Field(
+        default=600, ge=1, description="Sign-in attempts in all, per replica (then 429).")
+    hash_concurrency: int = Field(
+        default=2, ge=1, le=16,
+        description="argon2 verifications at once (each takes ~64 MiB): bounds login memory.")
 
 
 class LimitSettings(BaseModel):
