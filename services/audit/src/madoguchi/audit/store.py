@@ -1,9 +1,11 @@
 """The single writer of the hash chain.
 
-Appends take a transaction-scoped advisory lock, read the chain head, and insert with
-`ON CONFLICT (event_id) DO NOTHING`: a redelivered event is recognised and never stored twice,
-and two writers (replicas, the auditor API) can never fork the chain. The caller acknowledges
-the NATS message only after `append` returned, i.e. after commit.
+Appends take a transaction-scoped advisory lock, read the chain head, look up which of the
+events are stored already (a redelivered event is recognised and never stored twice), chain
+the new rows in order and send them in one pipelined `executemany`; two writers (replicas,
+the auditor API) can never fork the chain. A conflicting row that slipped past the lookup
+fails the whole transaction — never a silently skipped row that would break the chain. The
+caller acknowledges the NATS message only after `append` returned, i.e. after commit.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ CHAIN_LOCK = 0x6D61_646F_6175_6469  # "madoaudi": serialises appends across proc
 
 _INSERT = (
     f"INSERT INTO audit_events ({', '.join(COLUMNS)}, row_hash) "  # noqa: S608 - fixed names
-    f"VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))}) "
-    "ON CONFLICT (event_id) DO NOTHING RETURNING seq"
+    f"VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))})"
 )
 
 
@@ -40,16 +41,26 @@ class AuditWriter:
             )
             head = await cur.fetchone()
             seq, prev = (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
+            cur = await self._conn.execute(
+                "SELECT event_id FROM audit_events WHERE event_id = ANY(%s)",
+                ([event.event_id for event in events],))
+            stored = {str(r[0]) for r in await cur.fetchall()}
+            rows: list[tuple[object, ...]] = []
             result: list[int | None] = []
+            recorded_at = datetime.now(UTC)
             for event in events:
-                row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=datetime.now(UTC))
-                row_hash = row.compute_hash()
-                cur = await self._conn.execute(_INSERT, (*_values(row), row_hash))
-                if await cur.fetchone() is None:
+                if event.event_id in stored:
                     result.append(None)
                     continue
+                stored.add(event.event_id)  # the same event twice in one batch: once
+                row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=recorded_at)
+                row_hash = row.compute_hash()
+                rows.append((*_values(row), row_hash))
                 seq, prev = row.seq, row_hash
                 result.append(seq)
+            if rows:
+                async with self._conn.cursor() as insert:
+                    await insert.executemany(_INSERT, rows)
             return result
 
 
