@@ -129,3 +129,29 @@ async def test_events_in_hand_together_share_a_transaction_and_keep_the_chain(
         await runtime.stop()
         await ingest.close()
         await service.close()
+
+
+async def test_a_duplicate_inside_a_batch_is_skipped_and_the_chain_still_verifies(
+    postgres_dsn: str,
+) -> None:
+    from madoguchi.audit import migrate
+    from madoguchi.audit.store import AuditWriter
+
+    await asyncio.to_thread(migrate.upgrade, postgres_dsn)
+    conn = await connect_app(postgres_dsn)
+    try:
+        writer = AuditWriter(conn)
+
+        def event(name: str) -> AuditEvent:
+            return AuditEvent(event_id=name, kind="session", action="opened", outcome="success",
+                              actor=AuditActor(service="ingest"))
+
+        assert await writer.append([event("a"), event("b")]) == [1, 2]
+        # "b" again (a redelivery) in the middle of a batch: the fast path must not chain "d"
+        # onto a row that was never stored.
+        assert await writer.append([event("c"), event("b"), event("d")]) == [3, None, 4]
+        assert await writer.append([event("e"), event("e")]) == [5, None]
+        report = await verify_chain(conn)
+        assert report.ok and report.rows == 5
+    finally:
+        await conn.close()
