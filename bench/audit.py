@@ -76,9 +76,11 @@ async def run(workdir: Path, seconds: float = 40.0) -> dict[str, Any]:
         server.stop()
 
 
-async def through_consumer(workdir: Path, server: Any, events: int = 20_000) -> dict[str, Any]:
+async def through_consumer(workdir: Path, server: Any, events: int = 20_000,
+                           profile: bool = False) -> dict[str, Any]:
     """`events` audit events already in the AUDIT stream, then the audit process starts: rows
-    per second from its first committed row to the last (group commit, chain, exactly once)."""
+    per second from its first committed row to the last (group commit, chain, exactly once).
+    `profile`: sample the audit process with py-spy meanwhile (slows it: no figure then)."""
     import asyncio
 
     import psycopg
@@ -101,6 +103,11 @@ async def through_consumer(workdir: Path, server: Any, events: int = 20_000) -> 
         await ingest.close()
         process = BenchProcess("audit", secure, workdir / "logs",
                                {"DATABASE__DSN": dsn}).start()
+        samplers: dict[str, Any] = {}
+        if profile:
+            from bench import profile as sampler_profile
+
+            samplers = sampler_profile.start({"audit": process.pid}, 6.0, workdir / "profiles")
         first = last = None
         deadline = time.perf_counter() + 300
         with psycopg.connect(dsn, autocommit=True) as conn:
@@ -116,6 +123,8 @@ async def through_consumer(workdir: Path, server: Any, events: int = 20_000) -> 
                 await asyncio.sleep(0.05)
             transactions = conn.execute(
                 "SELECT count(DISTINCT xmin::text) FROM audit_events").fetchone()
+        if samplers:
+            return {"profile": await sampler_profile.finish(samplers)}
         if first is None or last is None:
             return {"events": events, "error": "not all rows arrived within 300 s"}
         rows = last[1] - first[1]
