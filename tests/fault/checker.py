@@ -105,19 +105,10 @@ def write_report(rows: list[dict[str, object]], path: Path) -> None:
 
 
 async def read_subject(js: JetStreamContext, stream: str, subject: str) -> list[bytes]:
-    """Every message now stored under `subject`, read as a consumer would (ordered consumer)."""
-    info = await js.stream_info(stream, subjects_filter=subject)
-    total = sum((info.state.subjects or {}).values())
-    if total == 0:
-        return []
-    sub = await js.subscribe(subject, stream=stream, ordered_consumer=True)
-    out: list[bytes] = []
-    try:
-        while len(out) < total:
-            out.append((await sub.next_msg(timeout=10)).data)
-    finally:
-        await sub.unsubscribe()
-    return out
+    """Every message now stored under `subject`: their payloads."""
+    from madoguchi.testing.collect import read_stored
+
+    return [msg.data for msg in await read_stored(js, stream, subject)]
 
 
 def field_of(raw: bytes, name: str) -> str:

@@ -34,13 +34,18 @@ async def _wait_rows(service: AuditService, n: int) -> None:
     raise AssertionError(f"expected {n} rows, have {await _rows(service)}")
 
 
+async def _opened_service(secure: SecureNats, dsn: str) -> tuple[AuditSettings, AuditService]:
+    settings = AuditSettings(env="test", nats=secure.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(dsn)))
+    service = AuditService(settings)
+    await service.open()
+    return settings, service
+
+
 async def test_consumer_stores_every_event_once_even_when_crashing_before_ack(
     secure_nats: SecureNats, postgres_dsn: str,
 ) -> None:
-    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
-                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
-    service = AuditService(settings)
-    await service.open()
+    settings, service = await _opened_service(secure_nats, postgres_dsn)
     crashed: set[str] = set()
 
     async def crash_after_commit_once(event: AuditEvent, context: Context) -> Outcome:
@@ -100,10 +105,7 @@ async def test_consumer_stores_every_event_once_even_when_crashing_before_ack(
 async def test_events_in_hand_together_share_a_transaction_and_keep_the_chain(
     secure_nats: SecureNats, postgres_dsn: str,
 ) -> None:
-    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
-                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
-    service = AuditService(settings)
-    await service.open()
+    settings, service = await _opened_service(secure_nats, postgres_dsn)
     ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
     runtime = ServiceRuntime("audit", settings)
     runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=256))

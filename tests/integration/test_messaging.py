@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 from nats.aio.client import Client
@@ -75,6 +76,13 @@ async def _messages(js: JetStreamContext, stream: str, subject: str | None = Non
 
 async def _dead_letters(js: JetStreamContext) -> list[DeadLetter]:
     return [DeadLetter.model_validate_json(m) for m in await _messages(js, DEADLETTER)]
+
+
+async def _eventually(done: Callable[[], bool], seconds: float) -> None:
+    """Wait until `done()` holds or `seconds` passed; the caller's assertion says which."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
 
 
 async def _settled(js: JetStreamContext) -> None:
@@ -275,16 +283,10 @@ async def test_a_slow_event_does_not_hold_back_the_others(
     try:
         for n in range(10):
             await publish_event(jetstream, _transcribed(n=n))
-        for _ in range(200):
-            if len(done) == 9:
-                break
-            await asyncio.sleep(0.02)
+        await _eventually(lambda: len(done) == 9, 4.0)
         assert sorted(done) == sorted(f"u{n}" for n in range(1, 10))
         release.set()
-        for _ in range(100):
-            if len(done) == 10:
-                break
-            await asyncio.sleep(0.02)
+        await _eventually(lambda: len(done) == 10, 2.0)
         assert "u0" in done
     finally:
         await consumer.drain(5)
@@ -312,10 +314,7 @@ async def test_no_more_events_in_hand_than_the_stage_concurrency(
         await publish_event(jetstream, _transcribed(n=n))
     await consumer.start()
     try:
-        for _ in range(300):
-            if handled == 30:
-                break
-            await asyncio.sleep(0.02)
+        await _eventually(lambda: handled == 30, 6.0)
     finally:
         await consumer.drain(5)
     assert handled == 30 and most == 3

@@ -9,6 +9,7 @@ import asyncio
 import base64
 import json
 from pathlib import Path
+from typing import Any
 
 from nats.aio.client import Client
 
@@ -18,6 +19,7 @@ from madoguchi.shared.streams import AUDIT
 from madoguchi.testing.cluster import SecureNats
 from madoguchi.testing.ingest.audio_corpus import encode
 from madoguchi.testing.ingest.harness import (
+    Tablet,
     admin_client,
     enrol,
     ingest_settings,
@@ -72,6 +74,16 @@ def _readable(data: bytes) -> str:
     return text
 
 
+async def _staff_says(http: Any, tablet: Tablet, text: str) -> tuple[dict[str, str], str]:
+    """Sign in, open a session for an English-speaking visitor, and type `text` as staff."""
+    auth = await sign_in(http, tablet)
+    sid = (await http.post("/v1/sessions", headers=auth, json={
+        "counter_id": "c-1", "visitor_language": "en"})).json()["session_id"]
+    assert (await http.post(f"/v1/sessions/{sid}/texts", headers=auth, json={
+        "speaker": "staff", "text": text})).status_code == 202
+    return auth, str(sid)
+
+
 async def test_nothing_of_a_closed_session_is_left_anywhere(
     secure_nats: SecureNats, tmp_path: Path,
 ) -> None:
@@ -86,12 +98,8 @@ async def test_nothing_of_a_closed_session_is_left_anywhere(
         tablet = await enrol(admin)
         async with running_ingest(ingest_settings(secure_nats)) as ingest, \
                 ingest.client() as http:
-            auth = await sign_in(http, tablet)
-            sid = (await http.post("/v1/sessions", headers=auth, json={
-                "counter_id": "c-1", "visitor_language": "en"})).json()["session_id"]
             typed = f"{NAME}です。個人番号は{PLANTED_NUMBER}です。"
-            assert (await http.post(f"/v1/sessions/{sid}/texts", headers=auth, json={
-                "speaker": "staff", "text": typed})).status_code == 202
+            auth, sid = await _staff_says(http, tablet, typed)
             upload = await http.post(f"/v1/sessions/{sid}/utterances?speaker=staff",
                                      content=encode("wav", 1.0),
                                      headers=auth | {"Idempotency-Key": "first-try"})
@@ -186,12 +194,7 @@ async def test_results_of_work_in_flight_at_the_close_never_land(
         tablet = await enrol(admin)
         quick = ingest_settings(secure_nats, sweep_interval_s=0.3, erasure_second_pass_s=1.5)
         async with running_ingest(quick) as ingest, ingest.client() as http:
-            auth = await sign_in(http, tablet)
-            sid = (await http.post("/v1/sessions", headers=auth, json={
-                "counter_id": "c-1", "visitor_language": "en"})).json()["session_id"]
-            said = f"{NAME}さん、転入届をお願いします。"
-            assert (await http.post(f"/v1/sessions/{sid}/texts", headers=auth, json={
-                "speaker": "staff", "text": said})).status_code == 202
+            auth, sid = await _staff_says(http, tablet, f"{NAME}さん、転入届をお願いします。")
             assert await asyncio.to_thread(engine.entered.wait, 20), "translation never started"
             receipt = (await http.post(f"/v1/sessions/{sid}/close", headers=auth)).json()
             assert receipt["remaining_messages"] == 0

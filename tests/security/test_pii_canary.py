@@ -31,6 +31,7 @@ from madoguchi.redaction.identifiers import my_number_check_digit
 from madoguchi.shared.span_scrubbing import ScrubbingSpanExporter
 from madoguchi.shared.streams import DEADLETTER
 from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.collect import read_stored
 from madoguchi.testing.ingest.harness import admin_client, audit_events, enrol, sign_in
 from madoguchi.testing.otlp import OtlpReceiver
 from madoguchi.testing.stack import StackModels, running_stack
@@ -106,17 +107,8 @@ def _metrics(url: str) -> str:
 async def _dead_letters(admin: Any, expected: int) -> list[dict[str, Any]]:
     js = admin.jetstream()
     for _ in range(180):
-        letters = []
-        sub = await js.subscribe("mg.v1.deadletter.>", stream=DEADLETTER, ordered_consumer=True)
-        try:
-            while True:
-                try:
-                    msg = await sub.next_msg(timeout=0.5)
-                except Exception:
-                    break
-                letters.append(json.loads(msg.data) | {"nats_headers": dict(msg.headers or {})})
-        finally:
-            await sub.unsubscribe()
+        letters = [json.loads(msg.data) | {"nats_headers": dict(msg.headers or {})}
+                   for msg in await read_stored(js, DEADLETTER, "mg.v1.deadletter.>")]
         if len(letters) >= expected:
             return letters
         await asyncio.sleep(1)

@@ -87,18 +87,6 @@ def _object_store_write(bucket: str) -> list[str]:
     return [*_object_store_read_delete(bucket), f"$O.{bucket}.C.>", f"$O.{bucket}.M.>"]
 
 
-def _kv(bucket: str) -> list[str]:
-    stream = f"KV_{bucket}"
-    return [
-        f"$JS.API.STREAM.INFO.{stream}",
-        f"$JS.API.STREAM.MSG.GET.{stream}",
-        f"$JS.API.DIRECT.GET.{stream}.>",
-        f"$JS.API.CONSUMER.CREATE.{stream}.>",
-        f"$JS.API.CONSUMER.DELETE.{stream}.>",
-        f"$KV.{bucket}.>",
-    ]
-
-
 def _kv_read(bucket: str) -> list[str]:
     """Get keys of a bucket; never write, delete or purge them."""
     stream = f"KV_{bucket}"
@@ -109,14 +97,24 @@ def _kv_read(bucket: str) -> list[str]:
     ]
 
 
+def _kv_consumers(bucket: str) -> list[str]:
+    """Create and remove the ephemeral consumers that watch or list a bucket."""
+    stream = f"KV_{bucket}"
+    return [f"$JS.API.CONSUMER.CREATE.{stream}.>", f"$JS.API.CONSUMER.DELETE.{stream}.>"]
+
+
+def _kv(bucket: str) -> list[str]:
+    """Read, write and list a bucket."""
+    return [*_kv_read(bucket), *_kv_consumers(bucket), f"$KV.{bucket}.>"]
+
+
 def _kv_watch(bucket: str) -> list[str]:
     """Read a bucket by watching it (an ordered consumer): no writes, no direct gets."""
     stream = f"KV_{bucket}"
     return [
         f"$JS.API.STREAM.INFO.{stream}",
-        f"$JS.API.CONSUMER.CREATE.{stream}",
-        f"$JS.API.CONSUMER.CREATE.{stream}.>",
-        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$JS.API.CONSUMER.CREATE.{stream}",  # unnamed (ephemeral) creation
+        *_kv_consumers(bucket),
         f"$JS.FC.{stream}.>",
     ]
 

@@ -7,6 +7,7 @@ import contextlib
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
+from nats.js.client import JetStreamContext
 
 
 async def collect(admin: Client, subject: str, expected: int, stream: str,
@@ -30,3 +31,20 @@ async def collect(admin: Client, subject: str, expected: int, stream: str,
             break
     await sub.unsubscribe()
     return messages
+
+
+async def read_stored(js: JetStreamContext, stream: str, subject: str) -> list[Msg]:
+    """Every message now stored under `subject`, read as a consumer would (ordered consumer):
+    as many as the stream says it holds, so no idle timeout decides when to stop."""
+    info = await js.stream_info(stream, subjects_filter=subject)
+    total = sum((info.state.subjects or {}).values())
+    if total == 0:
+        return []
+    sub = await js.subscribe(subject, stream=stream, ordered_consumer=True)
+    out: list[Msg] = []
+    try:
+        while len(out) < total:
+            out.append(await sub.next_msg(timeout=10))
+    finally:
+        await sub.unsubscribe()
+    return out

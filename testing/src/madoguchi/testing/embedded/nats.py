@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import shutil
 import signal
@@ -13,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from madoguchi.shared.permissions import Permissions
+from madoguchi.testing.embedded.child import ChildProcess
 from madoguchi.testing.embedded.ports import die_with_parent, free_port, wait_for_port
 from madoguchi.testing.embedded.tls import TlsFiles
 
@@ -83,7 +83,7 @@ class NatsServerConfig:
         return config
 
 
-class NatsServer:
+class NatsServer(ChildProcess):
     """Owns one nats-server process. Safe to stop twice; kills its process group on exit."""
 
     def __init__(self, config: NatsServerConfig, log_file: Path | None = None) -> None:
@@ -116,25 +116,8 @@ class NatsServer:
             raise RuntimeError(f"nats-server did not start; see {self.log_file}") from None
         return self
 
-    def signal(self, sig: signal.Signals) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, sig)
-
-    def kill(self) -> None:
-        """SIGKILL, as a crash would: no flush, no goodbye."""
-        self.signal(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait(10)
-
     def stop(self, timeout: float = 10.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        self.terminate(signal.SIGTERM, timeout)
 
     def restart(self) -> None:
         self.stop()

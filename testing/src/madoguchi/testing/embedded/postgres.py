@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from madoguchi.testing.embedded.child import ChildProcess
 from madoguchi.testing.embedded.ports import die_with_parent, free_port, wait_for_port
 
 PG_SYSTEM_USER = "madoguchi-pg"
@@ -64,7 +65,7 @@ def _allow_traverse(path: Path) -> None:
 
 
 @dataclass
-class PostgresServer:
+class PostgresServer(ChildProcess):
     data_dir: Path
     host: str = "127.0.0.1"
     port: int = 0
@@ -140,14 +141,8 @@ class PostgresServer:
             time.sleep(0.05)
 
     def stop(self, timeout: float = 15.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGINT)  # "fast" shutdown: roll back, then exit cleanly
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
+        # SIGINT is PostgreSQL's "fast" shutdown: roll back, then exit cleanly.
+        self.terminate(signal.SIGINT, timeout)
 
     def kill(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from madoguchi.shared.settings import NatsSettings
+from madoguchi.testing.embedded.child import ChildProcess
 from madoguchi.testing.embedded.ports import die_with_parent, free_port
 
 
@@ -44,7 +45,7 @@ def service_env(
     return env
 
 
-class ServiceProcess:
+class ServiceProcess(ChildProcess):
     """One service process; health on a free loopback port; output to `log_file`."""
 
     def __init__(self, service: str, nats: NatsSettings, log_dir: Path,
@@ -91,32 +92,11 @@ class ServiceProcess:
             time.sleep(0.1)
         raise TimeoutError(f"{self.service} not ready after {timeout}s; see {self.log_file}")
 
-    def _signal(self, sig: signal.Signals) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, sig)
-
-    def kill(self) -> None:
-        self._signal(signal.SIGKILL)
-        if self.process is not None:
-            self.process.wait(10)
-
-    def pause(self) -> None:
-        self._signal(signal.SIGSTOP)
-
-    def resume(self) -> None:
-        self._signal(signal.SIGCONT)
-
     def stop(self, timeout: float = 30.0) -> int | None:
         if self.process is None:
             return None
-        if self.process.poll() is None:
-            self.resume()
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        self.resume()  # a paused process cannot act on SIGTERM
+        self.terminate(signal.SIGTERM, timeout)
         return self.process.returncode
 
     def restart(self, wait_ready: float = 120.0) -> ServiceProcess:

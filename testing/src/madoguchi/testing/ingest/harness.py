@@ -96,16 +96,7 @@ async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
     """Every AUDIT event of `kind` so far (admin reads the stream directly)."""
     import json
 
-    js = admin.jetstream()
-    sub = await js.subscribe(f"mg.v1.audit.{kind}.*", stream="AUDIT", ordered_consumer=True)
-    events = []
-    try:
-        while True:
-            try:
-                msg = await sub.next_msg(timeout=0.5)
-            except Exception:
-                break
-            events.append(json.loads(msg.data))
-    finally:
-        await sub.unsubscribe()
-    return events
+    from madoguchi.testing.collect import read_stored
+
+    return [json.loads(msg.data)
+            for msg in await read_stored(admin.jetstream(), "AUDIT", f"mg.v1.audit.{kind}.*")]
