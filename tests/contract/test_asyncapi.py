@@ -58,7 +58,13 @@ def test_who_sends_and_receives_follows_the_permissions_and_consumers() -> None:
     assert "audit.receive.RedactedContent" in ops
     assert "audit.receive.UtteranceTranscribed" not in ops  # the privacy boundary
     assert ops["audit.send.AuditEvent"]["x-subjects"] == [
-        "mg.v1.audit.query.*", "mg.v1.audit.analysis.*", "mg.v1.audit.checkpoint.*"]
+        "mg.v1.audit.audit.query.*", "mg.v1.audit.audit.analysis.*",
+        "mg.v1.audit.audit.checkpoint.*", "mg.v1.audit.audit.security.*"]
+    # Each service speaks in the trail under its own name only.
+    for name, op in ops.items():
+        if op["channel"]["$ref"].endswith("/AuditEvent") and op["action"] == "send":
+            assert all(s.startswith(f"mg.v1.audit.{op['x-service']}.")
+                       for s in op["x-subjects"]), name
 
 
 def test_personal_data_fields_are_named() -> None:
@@ -68,9 +74,10 @@ def test_personal_data_fields_are_named() -> None:
 
 
 @pytest.mark.parametrize(("pattern", "subjects", "cover", "overlap"), [
-    ("mg.v1.audit.*.*", "mg.v1.audit.*.*", True, True),
-    ("mg.v1.audit.content.*", "mg.v1.audit.*.*", False, True),
-    ("mg.v1.>", "mg.v1.audit.*.*", True, True),
+    ("mg.v1.audit.*.*.*", "mg.v1.audit.*.*.*", True, True),
+    ("mg.v1.audit.redaction.content.*", "mg.v1.audit.*.*.*", False, True),
+    ("mg.v1.audit.ingest.*.*", "mg.v1.audit.redaction.content.*", False, False),
+    ("mg.v1.>", "mg.v1.audit.*.*.*", True, True),
     ("mg.v1.utterance.*.*", "mg.v1.text.submitted.*", False, False),
     ("mg.v1.audit.*", "mg.v1.audit.*.*", False, False),
 ])

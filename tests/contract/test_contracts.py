@@ -49,7 +49,7 @@ def test_subjects_follow_architecture() -> None:
     assert opened.subject() == "mg.v1.session.opened.abc"
     audit = AuditEvent(kind="auth", action="login", outcome="failure",
                        actor=AuditActor(service="ingest"))
-    assert audit.subject() == "mg.v1.audit.auth._"
+    assert audit.subject() == "mg.v1.audit.ingest.auth._"  # the sender is in the subject
     assert UtteranceTranscribed.subject_filter() == "mg.v1.utterance.transcribed.*"
     assert all(e.SUBJECT.startswith("mg.v1.") for e in ALL_EVENTS)
 

@@ -105,7 +105,8 @@ async def test_translation_sigkill(
                               "mg.v1.utterance.translated.s-translation", CONVERSATION, 60)
         audit = history("kill translation: its audit events")
         audit.accept(h.accepted)
-        await settle(audit, lambda: _audit_ids(admin, "mg.v1.audit.translation.s-translation"),
+        subject = "mg.v1.audit.translation.translation.s-translation"
+        await settle(audit, lambda: _audit_ids(admin, subject),
                      timeout=10, quiet=0)
         audit.check()
     finally:
@@ -121,7 +122,7 @@ async def test_redaction_sigkill(
     recognition = await connect(secure_nats.settings_for("recognition"), "recognition")
     try:
         await kill_mid_stream(process, recognition.jetstream(), admin, history("kill redaction"),
-                              "mg.v1.audit.content.s-redaction", AUDIT, 60)
+                              "mg.v1.audit.redaction.content.s-redaction", AUDIT, 60)
     finally:
         await recognition.close()
 

@@ -137,7 +137,8 @@ async def test_received_to_transcribed_then_audio_deleted(
     assert result.model_id == installed_whisper_base().model_id
     assert 2000 < result.audio_duration_ms < 4000
 
-    audit = AuditEvent.model_validate_json(await _next(admin, "mg.v1.audit.recognition.sess-1"))
+    audit = AuditEvent.model_validate_json(
+        await _next(admin, "mg.v1.audit.recognition.recognition.sess-1"))
     assert audit.attributes["utterance_id"] == "utt-1" and audit.attributes["status"] == "text"
     assert "マイナンバー" not in audit.model_dump_json()  # metadata only
 

@@ -118,7 +118,7 @@ async def test_worker_publishes_redacted_content_without_planted_values(
         await publish_event(recognition.jetstream(), _transcribed("s-red"))
         await publish_event(translation.jetstream(), _translated("s-red"))
         await publish_event(ingest.jetstream(), _typed("s-red"))
-        messages = await _audit_messages(admin, "mg.v1.audit.content.s-red", expected=3)
+        messages = await _audit_messages(admin, "mg.v1.audit.redaction.content.s-red", expected=3)
         assert len(messages) == 3
         by_source = {}
         for msg in messages:
@@ -165,7 +165,8 @@ async def test_redelivery_publishes_once(secure_nats: SecureNats, detector: Dete
                 await recognition.jetstream().publish(
                     event.subject(), event.model_dump_json().encode(),
                     headers={MSG_ID_HEADER: f"dup1-{copy}"})
-            messages = await _audit_messages(admin, "mg.v1.audit.content.s-dup", expected=1)
+            messages = await _audit_messages(admin, "mg.v1.audit.redaction.content.s-dup",
+                                             expected=1)
         assert len(messages) == 1
     finally:
         await recognition.close()
@@ -188,14 +189,14 @@ async def test_analyzer_failure_masks_everything_and_audits_the_failure(
     try:
         async with _running(secure_nats, _BrokenAnalyzer()):
             await publish_event(recognition.jetstream(), _transcribed("s-fail", event_id="fail1"))
-            messages = await _audit_messages(admin, "mg.v1.audit.*.s-fail", expected=2)
+            messages = await _audit_messages(admin, "mg.v1.audit.redaction.*.s-fail", expected=2)
         assert len(messages) == 2
         by_subject = {msg.subject: json.loads(msg.data) for msg in messages}
         for msg in messages:
             _assert_clean(msg.data)
-        content = by_subject["mg.v1.audit.content.s-fail"]
+        content = by_subject["mg.v1.audit.redaction.content.s-fail"]
         assert content["fully_masked"] is True and content["fields"] == {"text": "<REDACTED>"}
-        failure = by_subject["mg.v1.audit.failure.s-fail"]
+        failure = by_subject["mg.v1.audit.redaction.failure.s-fail"]
         assert failure["outcome"] == "failure"
         assert failure["attributes"]["error"] == "RuntimeError"
     finally:

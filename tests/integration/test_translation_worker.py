@@ -102,7 +102,8 @@ async def test_transcribed_and_submitted_text_are_translated_through_the_service
         assert chosen.target_text == "နေထိုင်ခွင့်ကတ်ကို ပြပေးပါ။"
         assert chosen.source_text == "在留カードを見せてください。"
 
-        audit = await _collect(admin, "mg.v1.audit.translation.s-tl", expected=3, stream="AUDIT")
+        audit = await _collect(admin, "mg.v1.audit.translation.translation.s-tl", expected=3,
+                               stream="AUDIT")
         assert len(audit) == 3
         for msg in audit:  # metadata only: no text of the conversation
             body = msg.data.decode()
@@ -184,7 +185,8 @@ async def test_redelivery_publishes_once(secure_nats: SecureNats) -> None:
         # The glossary term is placed whatever the tiny model does around it.
         assert "certificate of residence" in json.loads(translated[0].data)["target_text"]
         assert len(await _collect(admin, "mg.v1.utterance.failed.s-dup", expected=1)) == 1
-        audit = await _collect(admin, "mg.v1.audit.translation.s-dup", expected=2, stream="AUDIT")
+        audit = await _collect(admin, "mg.v1.audit.translation.translation.s-dup", expected=2,
+                               stream="AUDIT")
         assert len(audit) == 2
     finally:
         await runtime.stop()

@@ -164,3 +164,38 @@ async def test_ingest_cannot_delete_or_replace_a_stage_durable(
     finally:
         await ingest.close()
         await admin.close()
+
+
+async def test_recognition_deletes_one_object_but_cannot_purge_the_audio_bucket(
+    secure_nats: SecureNats,
+) -> None:
+    """Recognition deletes each audio object once transcribed. With STREAM.PURGE (what
+    nats.py's delete uses) one request could empty every tablet's pending audio; it now
+    deletes message by message and the purge itself is refused."""
+    from madoguchi.recognition.objects import AudioObjects
+    from madoguchi.shared.streams import AUDIO_BUCKET
+
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    recognition = await connect(secure_nats.settings_for("recognition"), "recognition")
+    try:
+        store = await ingest.jetstream().object_store(AUDIO_BUCKET)
+        await store.put("s9/mine", b"\x01" * 300_000)  # several chunks
+        await store.put("s9/another-tablets", b"\x02" * 1000)
+        js = recognition.jetstream(timeout=1.0)
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.purge_stream(f"OBJ_{AUDIO_BUCKET}")
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.purge_stream(f"OBJ_{AUDIO_BUCKET}", subject=f"$O.{AUDIO_BUCKET}.C.>")
+        objects = AudioObjects(recognition.jetstream(), AUDIO_BUCKET)
+        await objects.delete("s9/mine")
+        assert await objects.read("s9/another-tablets") == b"\x02" * 1000
+        info = await ingest.jetstream().stream_info(
+            f"OBJ_{AUDIO_BUCKET}", subjects_filter=f"$O.{AUDIO_BUCKET}.C.>")
+        assert sum((info.state.subjects or {}).values()) == 1  # only the other object's chunk
+        from nats.js.errors import ObjectNotFoundError
+        with pytest.raises(ObjectNotFoundError):
+            await objects.read("s9/mine")
+        await objects.delete("s9/mine")  # again: absent is the goal
+    finally:
+        await ingest.close()
+        await recognition.close()

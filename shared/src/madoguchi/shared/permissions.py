@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from madoguchi.shared.contracts import (
-    AuditEvent,
+    RESERVED_AUDIT_KINDS,
     DeadLetter,
     RedactedContent,
     SessionClosed,
@@ -56,8 +56,9 @@ def _dead_letter(service: str) -> str:
     return DeadLetter.SUBJECT.format(service=service, session_token="*")
 
 
-def _audit(kind: str = "*") -> str:
-    return f"mg.v1.audit.{kind}.*"
+def _audit(service: str, kind: str = "*") -> str:
+    """A service speaks in the audit trail only under its own name (see `AuditEvent`)."""
+    return f"mg.v1.audit.{service}.{kind}.*"
 
 
 def _pull(service: str) -> list[str]:
@@ -70,21 +71,31 @@ def _pull(service: str) -> list[str]:
     ]
 
 
-def _object_store_read_delete(bucket: str) -> list[str]:
+def _object_store_read(bucket: str) -> list[str]:
     stream = f"OBJ_{bucket}"
     return [
         f"$JS.API.STREAM.INFO.{stream}",
         f"$JS.API.STREAM.MSG.GET.{stream}",
         f"$JS.API.DIRECT.GET.{stream}.>",
-        f"$JS.API.CONSUMER.CREATE.{stream}.>",
-        f"$JS.API.CONSUMER.DELETE.{stream}.>",
-        f"$JS.API.STREAM.PURGE.{stream}",
-        f"$O.{bucket}.M.>",  # metadata tombstone on delete
     ]
 
 
+def _object_store_delete_one(bucket: str) -> list[str]:
+    """Delete an object message by message (tombstone, then each chunk by sequence): never
+    STREAM.PURGE, whose filter is in the request body, so one call could empty the bucket."""
+    return [f"$JS.API.STREAM.MSG.DELETE.OBJ_{bucket}", f"$O.{bucket}.M.>"]
+
+
 def _object_store_write(bucket: str) -> list[str]:
-    return [*_object_store_read_delete(bucket), f"$O.{bucket}.C.>", f"$O.{bucket}.M.>"]
+    """Put objects and erase them in bulk (a session's audio at close)."""
+    stream = f"OBJ_{bucket}"
+    return [
+        *_object_store_read(bucket),
+        f"$JS.API.CONSUMER.CREATE.{stream}.>",
+        f"$JS.API.CONSUMER.DELETE.{stream}.>",
+        f"$JS.API.STREAM.PURGE.{stream}",
+        f"$O.{bucket}.C.>", f"$O.{bucket}.M.>",
+    ]
 
 
 def _kv_read(bucket: str) -> list[str]:
@@ -133,7 +144,7 @@ def service_permissions(service: str) -> Permissions:
                 SessionOpened.subject_filter(), SessionClosed.subject_filter(),
                 SessionErased.subject_filter(), UtteranceReceived.subject_filter(),
                 TextSubmitted.subject_filter(), UtteranceFailed.subject_filter(),
-                _audit(),
+                _audit(service),
                 # erasure: purge one session's subjects; live results: ephemeral ordered
                 # consumers on CONVERSATION, filtered by the ingest code to one session.
                 f"$JS.API.STREAM.INFO.{CONVERSATION}",
@@ -160,23 +171,23 @@ def service_permissions(service: str) -> Permissions:
         case "recognition":
             publish += [
                 UtteranceTranscribed.subject_filter(), UtteranceFailed.subject_filter(),
-                _audit(), *_pull(service), *_object_store_read_delete(AUDIO_BUCKET),
+                _audit(service), *_pull(service), *_object_store_read(AUDIO_BUCKET),
+                *_object_store_delete_one(AUDIO_BUCKET),
                 *_kv_watch(CLOSED_BUCKET),
             ]
         case "translation":
             publish += [
                 UtteranceTranslated.subject_filter(), UtteranceFailed.subject_filter(),
-                _audit(), *_pull(service), *_kv_watch(CLOSED_BUCKET),
+                _audit(service), *_pull(service), *_kv_watch(CLOSED_BUCKET),
             ]
         case "redaction":
-            publish += [RedactedContent.subject_filter(), _audit(), *_pull(service),
+            publish += [RedactedContent.subject_filter(), _audit(service), *_pull(service),
                         *_kv_watch(CLOSED_BUCKET)]
         case "audit":
             # The audit service reads the AUDIT stream and writes its own query/analysis events.
             publish += [
-                AuditEvent.SUBJECT.format(kind="query", session_token="*"),
-                AuditEvent.SUBJECT.format(kind="analysis", session_token="*"),
-                AuditEvent.SUBJECT.format(kind="checkpoint", session_token="*"),
+                *(_audit(service, kind) for kind, owner in RESERVED_AUDIT_KINDS.items()
+                  if owner == service),
                 *_pull(service),
             ]
         case _:

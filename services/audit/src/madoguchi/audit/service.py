@@ -15,6 +15,7 @@ from madoguchi.audit.checkpoints import load_signing_key
 from madoguchi.audit.db import AsyncConn, connect_app
 from madoguchi.audit.ledger import ChainBroken, create_checkpoint
 from madoguchi.audit.migrate import upgrade
+from madoguchi.audit.sender import rejection_record, sender_problem, subject_sender
 from madoguchi.audit.settings import AuditSettings
 from madoguchi.audit.store import AuditWriter, GroupCommit
 from madoguchi.shared.messaging import DependencyUnavailable
@@ -82,7 +83,14 @@ class AuditService:
     async def handle(self, event: StoredEvent, context: Context) -> Outcome:
         """Store the event; returning lets the runtime ack, i.e. only after commit. Events in
         hand together are committed together. While PostgreSQL is down the event waits in the
-        stream; it is never dead-lettered."""
+        stream; it is never dead-lettered. An event whose subject and payload disagree about
+        its sender is refused (dead letter) and recorded as a security event instead."""
+        problem = sender_problem(event, context.subject)
+        if problem is not None:
+            log.warning("audit event refused: sender", extra={
+                "reason_code": problem, "sender": subject_sender(context.subject)[:64]})
+            return Outcome.refuse(problem, "subject and payload disagree about the sender",
+                                  rejection_record(event, context.subject, problem))
         if await self._group.append(event) is None:
             log.info("duplicate audit event ignored", extra={"event_id": event.event_id})
         return NOTHING

@@ -4,6 +4,8 @@ nats.py's `ObjectStore.get` reads chunks through an ordered push consumer, which
 `$JS.API.STREAM.NAMES`, unnamed consumer creation and flow-control subjects. Reading the chunks
 by `next_by_subj` message gets needs only `$JS.API.STREAM.MSG.GET.OBJ_audio`, which the user
 already has for the object's metadata — so the permission set stays as small as it was.
+Deleting likewise goes message by message (`STREAM.MSG.DELETE`): nats.py's delete purges the
+chunk subject, and a user allowed to purge can purge the whole bucket in one call.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
+from collections.abc import AsyncIterator
 
+from nats.js.api import ObjectInfo, RawStreamMsg
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
@@ -35,20 +40,23 @@ class AudioObjects:
             self._store = await self._js.object_store(self._bucket)
         return self._store
 
-    async def read(self, key: str) -> bytes:
-        """The object's bytes, digest-checked. Raises ObjectNotFoundError when absent/deleted."""
-        info = await (await self._objects()).get_info(key)
-        chunks = int(info.chunks or 0)
+    async def _chunks(self, info: ObjectInfo) -> AsyncIterator[RawStreamMsg]:
         subject = f"$O.{self._bucket}.C.{info.nuid}"
-        data = bytearray()
         seq = 0
-        for _ in range(chunks):
+        for _ in range(int(info.chunks or 0)):
             try:
                 msg = await self._js.get_msg(self._stream, seq=seq + 1, subject=subject, next=True)
             except NotFoundError:
                 raise ObjectCorruptError("missing chunk") from None
-            data += msg.data or b""
+            yield msg
             seq = int(msg.seq or 0)
+
+    async def read(self, key: str) -> bytes:
+        """The object's bytes, digest-checked. Raises ObjectNotFoundError when absent/deleted."""
+        info = await (await self._objects()).get_info(key)
+        data = bytearray()
+        async for msg in self._chunks(info):
+            data += msg.data or b""
         if len(data) != int(info.size or 0):
             raise ObjectCorruptError("size differs from metadata")
         digest = (info.digest or "").removeprefix(OBJ_DIGEST_PREFIX).removeprefix(
@@ -58,6 +66,21 @@ class AudioObjects:
         return bytes(data)
 
     async def delete(self, key: str) -> None:
-        """Delete (purges the chunks); an absent object is fine: absent is the goal."""
-        with contextlib.suppress(ObjectNotFoundError, NotFoundError):
-            await (await self._objects()).delete(key)
+        """Tombstone the metadata, then delete each chunk; an absent object is fine: absent is
+        the goal. The tombstone goes first so that no reader finds half an object."""
+        try:
+            info = await (await self._objects()).get_info(key)
+        except (ObjectNotFoundError, NotFoundError):
+            return
+        seqs: list[int] = []
+        with contextlib.suppress(ObjectCorruptError):  # a chunk short: delete what is there
+            async for msg in self._chunks(info):
+                seqs.append(int(msg.seq or 0))
+        tombstone = ObjectInfo(name=info.name, bucket=info.bucket, nuid=info.nuid, size=0,
+                               chunks=0, digest="", deleted=True)
+        await self._js.publish(
+            f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(key.encode()).decode()}",
+            json.dumps(tombstone.as_dict()).encode(), headers={"Nats-Rollup": "sub"})
+        for seq in seqs:
+            with contextlib.suppress(NotFoundError):
+                await self._js.delete_msg(self._stream, seq)

@@ -8,6 +8,7 @@ from madoguchi.shared.contracts.envelope import (
 )
 from madoguchi.shared.contracts.events import (
     ALL_EVENTS,
+    RESERVED_AUDIT_KINDS,
     AudioReference,
     AuditActor,
     AuditEvent,
@@ -29,6 +30,7 @@ from madoguchi.shared.contracts.events import (
 
 __all__ = [
     "ALL_EVENTS",
+    "RESERVED_AUDIT_KINDS",
     "SCHEMA_VERSION_HEADER",
     "AudioReference",
     "AuditActor",

@@ -243,10 +243,22 @@ class AuditActor(Contract):
         return cls(service=service, device_id=origin.device_id, staff_id=origin.staff_id)
 
 
-class AuditEvent(Event):
-    """Who did what, when, with which outcome. `attributes` hold ids, counts and durations."""
+RESERVED_AUDIT_KINDS: dict[str, str] = {
+    "content": "redaction",  # RedactedContent: the only content the trail may hold
+    "erasure": "ingest",  # erasure certificates
+    "query": "audit", "analysis": "audit", "checkpoint": "audit", "security": "audit",
+}
+"""Audit kinds only one service may speak for; the audit service refuses them from any other."""
 
-    SUBJECT: ClassVar[str] = "mg.v1.audit.{kind}.{session_token}"
+
+class AuditEvent(Event):
+    """Who did what, when, with which outcome. `attributes` hold ids, counts and durations.
+
+    The subject names the publishing service (`mg.v1.audit.<service>.<kind>.<session>`), each
+    NATS user may publish only under its own service, and the audit service stores an event
+    only when its subject is the one its payload claims (`audit.sender`)."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.audit.{service}.{kind}.{session_token}"
     schema_version: Literal[1] = 1
     session_id: SessionId | None = None  # type: ignore[assignment]
     kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,31}$")]
@@ -262,15 +274,19 @@ class AuditEvent(Event):
     def session_token(self) -> str:
         return self.session_id or NO_SESSION
 
+    @property
+    def service(self) -> str:
+        return self.actor.service
+
     @classmethod
     def _subject_fields(cls) -> list[str]:
-        return ["kind", "session_token"]
+        return ["service", "kind", "session_token"]
 
 
 class RedactedContent(Event):
     """Conversation text after redaction: the only content that may cross into the audit trail."""
 
-    SUBJECT: ClassVar[str] = "mg.v1.audit.content.{session_id}"
+    SUBJECT: ClassVar[str] = "mg.v1.audit.redaction.content.{session_id}"
     schema_version: Literal[1] = 1
     utterance_id: Token
     source_event: Literal["transcribed", "submitted", "translated"]

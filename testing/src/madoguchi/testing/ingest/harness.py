@@ -99,4 +99,4 @@ async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
     from madoguchi.testing.collect import read_stored
 
     return [json.loads(msg.data)
-            for msg in await read_stored(admin.jetstream(), "AUDIT", f"mg.v1.audit.{kind}.*")]
+            for msg in await read_stored(admin.jetstream(), "AUDIT", f"mg.v1.audit.*.{kind}.*")]

@@ -1,0 +1,126 @@
+"""Attack: a compromised content-holding service tries to forge the audit trail (issue 16.5).
+
+Translation's own NATS credentials are the attacker. NATS refuses anything outside its own
+`mg.v1.audit.translation.>` subjects; what it can publish there but lies about (another
+actor, `ops`, an erasure certificate, "redacted" content) reaches the real audit service over
+real NATS and PostgreSQL and must be refused: not stored, dead-lettered with the reason, and
+recorded as a security event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from nats.errors import TimeoutError as NatsTimeout
+from pydantic import SecretStr
+
+from madoguchi.audit.contracts import STORED_EVENT
+from madoguchi.audit.db import connect_app
+from madoguchi.audit.sender import REJECTED_ACTION
+from madoguchi.audit.service import AuditService
+from madoguchi.audit.settings import AuditSettings, DatabaseSettings
+from madoguchi.shared.contracts import AuditActor, AuditEvent, DeadLetter, Event, RedactedContent
+from madoguchi.shared.messaging import event_headers, publish_event
+from madoguchi.shared.natsconn import connect
+from madoguchi.shared.runtime import ServiceRuntime, Stage
+from madoguchi.shared.streams import DEADLETTER
+from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.collect import read_stored
+
+RAW = "田中太郎 090-1234-5678"  # what a forger would like the trail to keep
+
+
+def _forgeries() -> list[tuple[Event, str, str]]:
+    """(event, the subject translation publishes it on, the refusal expected)."""
+    as_ops = AuditEvent(event_id="forged-ops", session_id="s-forge", kind="auth",
+                        action="staff.enrolled", outcome="success",
+                        actor=AuditActor(service="ops"))
+    erasure = AuditEvent(event_id="forged-erasure", session_id="s-forge", kind="erasure",
+                         action="session.erased", outcome="success",
+                         actor=AuditActor(service="translation"),
+                         attributes={"remaining_messages": 0})
+    content = RedactedContent(event_id="forged-content", session_id="s-forge",
+                              utterance_id="u1", source_event="translated",
+                              fields={"target_text": RAW}, entities={}, detector_version="x")
+    return [
+        (as_ops, "mg.v1.audit.translation.auth.s-forge", "sender_mismatch"),
+        (erasure, erasure.subject(), "reserved_kind"),
+        (content, "mg.v1.audit.translation.content.s-forge", "sender_mismatch"),
+    ]
+
+
+async def test_a_service_cannot_publish_under_another_services_name(
+    secure_nats: SecureNats,
+) -> None:
+    translation = await connect(secure_nats.settings_for("translation"), "translation")
+    js = translation.jetstream()
+    try:
+        for subject in ("mg.v1.audit.ingest.erasure.s1", "mg.v1.audit.redaction.content.s1",
+                        "mg.v1.audit.ops.auth.s1", "mg.v1.audit.audit.checkpoint.s1"):
+            with pytest.raises(NatsTimeout):  # a denied publish is never acknowledged
+                await js.publish(subject, b"{}", timeout=0.5)
+        own = AuditEvent(session_id="s1", kind="translation", action="utterance.translate",
+                         outcome="success", actor=AuditActor(service="translation"))
+        assert (await publish_event(js, own)).stream == "AUDIT"
+    finally:
+        await translation.close()
+
+
+async def test_forged_audit_events_are_refused_recorded_and_dead_lettered(
+    secure_nats: SecureNats, postgres_dsn: str,
+) -> None:
+    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
+    service = AuditService(settings)
+    await service.open()
+    runtime = ServiceRuntime("audit", settings)
+    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
+    await runtime.start()
+    translation = await connect(secure_nats.settings_for("translation"), "translation")
+    admin = await connect(secure_nats.admin(), "admin")
+    forgeries = _forgeries()
+    honest = AuditEvent(event_id="honest", session_id="s-forge", kind="translation",
+                        action="utterance.translate", outcome="success",
+                        actor=AuditActor(service="translation"))
+    try:
+        js = translation.jetstream()
+        for event, subject, _ in forgeries:
+            await js.publish(subject, event.model_dump_json().encode(),
+                             headers=event_headers(event, None))
+        await publish_event(js, honest)
+        rows = await _rows_when(postgres_dsn, honest=1, rejected=len(forgeries))
+        stored = {r["event_id"]: r for r in rows}
+        assert "honest" in stored
+        assert not {e.event_id for e, _, _ in forgeries} & set(stored)
+        assert all(RAW not in r["payload"] for r in rows)
+        security = [json.loads(r["payload"]) for r in rows if r["action"] == REJECTED_ACTION]
+        assert sorted((s["attributes"]["rejected_event_id"], s["attributes"]["reason_code"])
+                      for s in security) == sorted((e.event_id, code) for e, _, code in forgeries)
+        assert all(s["actor"]["service"] == "audit" and s["outcome"] == "denied"
+                   for s in security)
+        letters = [DeadLetter.model_validate_json(m.data) for m in await read_stored(
+            admin.jetstream(), DEADLETTER, "mg.v1.deadletter.audit.s-forge")]
+        assert sorted((d.original_event_id, d.reason_code) for d in letters) == sorted(
+            (e.event_id, code) for e, _, code in forgeries)
+    finally:
+        await runtime.stop()
+        await translation.close()
+        await admin.close()
+        await service.close()
+
+
+async def _rows_when(dsn: str, honest: int, rejected: int) -> list[dict[str, str]]:
+    """The stored rows once `honest` ordinary and `rejected` security rows are in."""
+    rows: list[dict[str, str]] = []
+    for _ in range(200):
+        async with await connect_app(dsn) as conn:
+            cur = await conn.execute("SELECT event_id, action, payload FROM audit_events")
+            rows = [{"event_id": e, "action": a or "", "payload": p}
+                    for e, a, p in await cur.fetchall()]
+        security = sum(r["action"] == REJECTED_ACTION for r in rows)
+        if security >= rejected and len(rows) - security >= honest:
+            return rows
+        await asyncio.sleep(0.05)
+    return rows
