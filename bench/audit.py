@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from madoguchi.shared.contracts import AuditActor, AuditEvent
+from madoguchi.testing.stack import audit_env
 
 
 def _event(n: int) -> AuditEvent:
@@ -102,7 +103,7 @@ async def through_consumer(workdir: Path, server: Any, events: int = 20_000,
                                    for n in range(start, min(events, start + 500))))
         await ingest.close()
         process = BenchProcess("audit", secure, workdir / "logs",
-                               {"DATABASE__DSN": dsn}).start()
+                               audit_env(dsn)).start()
         samplers: dict[str, Any] = {}
         if profile:
             from bench import profile as sampler_profile

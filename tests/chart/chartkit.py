@@ -22,6 +22,7 @@ NAMESPACE = "madoguchi"
 RELEASE = "madoguchi"
 KUBE_VERSION = "v1.34.0"
 REGIONS = ["ap-northeast-1", "ap-northeast-3"]
+SIGNER_PUBLIC_KEY = "5e" * 32
 
 Values = dict[str, Any]
 Objects = list[dict[str, Any]]
@@ -32,6 +33,7 @@ def base_values() -> Values:
     return {
         "residency": {"regions": list(REGIONS)},
         "namespace": {"create": True},
+        "auditSigner": {"publicKey": SIGNER_PUBLIC_KEY},
         "nats": {"podTemplate": {"merge": {"spec": {"affinity": {"nodeAffinity": {
             "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
                 {"matchExpressions": [{
@@ -69,3 +71,6 @@ def pods_of(objects: Objects) -> Iterator[tuple[str, dict[str, Any]]]:
     for obj in objects:
         if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
             yield f"{obj['kind']}/{obj['metadata']['name']}", obj["spec"]["template"]["spec"]
+        elif obj["kind"] == "CronJob":
+            yield (f"CronJob/{obj['metadata']['name']}",
+                   obj["spec"]["jobTemplate"]["spec"]["template"]["spec"])

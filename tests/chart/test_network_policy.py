@@ -51,6 +51,11 @@ def approved(autoscaling: bool = True) -> set[tuple[str, str, str]]:
         # folds a workload's pods into one endpoint and does not list self-edges.
         (nats, ep("kube-system", "kube-dns"), DNS),
     }
+    # The audit schema migration Job and the checkpoint signer reach PostgreSQL and DNS only.
+    for job in (ep(NAMESPACE, "madoguchi-audit-migrate", "Job"),
+                ep(NAMESPACE, "madoguchi-audit-signer", "CronJob")):
+        edges |= {(job, ep("postgres", "madoguchi-audit-db"), TCP % 5432),
+                  (job, ep("kube-system", "kube-dns"), DNS)}
     for service in SERVICES:
         src = ep(NAMESPACE, f"madoguchi-{service}")
         edges |= {

@@ -29,6 +29,7 @@ from madoguchi.testing.ingest.harness import (
     running_ingest,
     sign_in,
 )
+from madoguchi.testing.stack import audit_env
 
 
 async def test_nats_restart_under_ingest_never_accepts_and_loses(
@@ -142,7 +143,7 @@ async def test_postgres_down_under_audit(
     try:
         dsn = postgres.dsn()
         await shorten_ack_wait(admin.jetstream(), "audit", 4.0)
-        process = spawn("audit", {"DATABASE__DSN": dsn})
+        process = spawn("audit", audit_env(dsn))
         ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
 
         async def publish(start: int, count: int) -> None:

@@ -33,6 +33,7 @@ from madoguchi.shared.streams import AUDIO_BUCKET, AUDIT, CONVERSATION
 from madoguchi.testing.cluster import SecureNats
 from madoguchi.testing.embedded.services import ServiceProcess
 from madoguchi.testing.events import origin_for
+from madoguchi.testing.stack import audit_env
 
 ACK_WAIT = 4.0  # see shorten_ack_wait: recovery after a SIGKILL is bounded by the ack wait
 TEXTS = ("転入届を出してください。", "在留カードを見せてください。", "住民票が必要です。",
@@ -146,7 +147,7 @@ async def test_audit_sigkill(
     history: Callable[[str], History],
 ) -> None:
     await shorten_ack_wait(admin.jetstream(), "audit", ACK_WAIT)
-    process = spawn("audit", {"DATABASE__DSN": postgres_dsn})
+    process = spawn("audit", audit_env(postgres_dsn))
     ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
     h = history("kill audit (rows in PostgreSQL)")
 

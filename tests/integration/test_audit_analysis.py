@@ -18,7 +18,8 @@ MONDAY_10 = datetime(2026, 11, 16, 10, 0, tzinfo=JST)
 
 def ev(at: datetime, kind: str = "utterance", device: str = "d1", outcome: str = "success",
        session: str | None = None, **attributes: int) -> AuditEvent:
-    return AuditEvent(kind=kind, action="x", outcome=outcome,  # type: ignore[arg-type]
+    action = "session.erased" if kind == "erasure" else "x"
+    return AuditEvent(kind=kind, action=action, outcome=outcome,  # type: ignore[arg-type]
                       occurred_at=at, session_id=session,
                       actor=AuditActor(service="ingest", device_id=device),
                       attributes=dict(attributes))
@@ -47,6 +48,10 @@ async def test_each_rule_flags_what_it_should_and_nothing_else(conn: AsyncConn) 
         ev(MONDAY_10 + timedelta(minutes=30), kind="erasure", session="ok",
            remaining_messages=0),
         ev(MONDAY_10, kind="session", session="never", device="d1"),
+        # the trail's own shredding is not the conversation's erasure
+        AuditEvent(kind="erasure", action="content.shredded", outcome="success",
+                   occurred_at=MONDAY_10 + timedelta(minutes=10), session_id="never",
+                   actor=AuditActor(service="audit")),
         ev(MONDAY_10, kind="session", session="late", device="d1"),
         ev(MONDAY_10 + timedelta(hours=5), kind="erasure", session="late",
            remaining_messages=0),

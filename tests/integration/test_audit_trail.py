@@ -9,6 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 import pytest_asyncio
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from madoguchi.audit import merkle, migrate
 from madoguchi.audit.chain import Row
@@ -19,8 +20,15 @@ from madoguchi.audit.checkpoints import (
     import_document,
     public_bytes,
 )
-from madoguchi.audit.db import AsyncConn, connect_app, create_app_login
+from madoguchi.audit.db import (
+    AsyncConn,
+    connect_app,
+    connect_signer,
+    create_app_login,
+    create_login,
+)
 from madoguchi.audit.ledger import consistency, create_checkpoint, inclusion, leaf_hashes
+from madoguchi.audit.signer import sign_once
 from madoguchi.audit.store import AuditWriter
 from madoguchi.audit.verify import _SELECT_ROWS, _row, load_checkpoints, verify_chain
 from madoguchi.shared.contracts import AuditActor, AuditEvent, RedactedContent
@@ -42,11 +50,20 @@ async def trail(postgres_dsn: str) -> AsyncIterator[tuple[str, AsyncConn, AuditW
         await conn.close()
 
 
+async def _sign(dsn: str, key: Ed25519PrivateKey) -> Checkpoint | None:
+    """Checkpoints are the signer's to add (its own role); the service's role may not."""
+    async with await connect_signer(dsn) as signer:
+        return await create_checkpoint(signer, key)
+
+
 def test_migrations_up_and_down(postgres_dsn: str) -> None:
-    assert migrate.upgrade(postgres_dsn) == [1, 2]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3]
     assert migrate.upgrade(postgres_dsn) == []
     tables = "SELECT count(*) FROM pg_tables WHERE tablename IN " \
-             "('audit_events', 'audit_checkpoints', 'auditors')"
+             "('audit_events', 'audit_checkpoints', 'auditors', 'audit_content_keys')"
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(tables).fetchone() == (4,)
+    assert migrate.downgrade(postgres_dsn, 2) == [3]
     with psycopg.connect(postgres_dsn) as conn:
         assert conn.execute(tables).fetchone() == (3,)
     assert migrate.downgrade(postgres_dsn, 1) == [2]
@@ -56,7 +73,7 @@ def test_migrations_up_and_down(postgres_dsn: str) -> None:
     with psycopg.connect(postgres_dsn) as conn:
         assert conn.execute(tables).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
-    assert migrate.upgrade(postgres_dsn) == [1, 2]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3]
 
 
 async def test_append_is_exactly_once_and_chained(
@@ -92,7 +109,37 @@ async def test_app_role_cannot_change_or_remove_rows(
                           "DELETE FROM audit_events", "TRUNCATE audit_events",
                           "DELETE FROM audit_checkpoints",
                           "UPDATE auditors SET role = 'admin'",
-                          "ALTER TABLE audit_events DISABLE TRIGGER ALL"):
+                          "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+                          "DROP TRIGGER audit_events_no_update ON audit_events",
+                          "CREATE TABLE evil (x int)",
+                          # checkpoints are the signer's: the pods that append cannot vouch
+                          "INSERT INTO audit_checkpoints VALUES (1, '\\x00', '\\x00', now(), "
+                          "'k', '\\x00', '\\x00')",
+                          "UPDATE audit_content_keys SET data_key = data_key"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)
+
+
+async def test_signer_login_reads_and_signs_but_cannot_write_events(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+) -> None:
+    """The signer holds the key; with its login an attacker can add checkpoints over what is
+    stored, never rows, and never read the content keys."""
+    dsn, _, writer = trail
+    await writer.append([event(1), event(2)])
+    login, password = f"signer_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    await create_login(dsn, login, password, migrate.SIGNER_ROLE)
+    signer_dsn = dsn.replace("postgres:postgres@", f"{login}:{password}@", 1)
+    generate_signing_key(tmp_path / "signer.pem")
+    assert (await sign_once(signer_dsn, tmp_path / "signer.pem")) is not None  # the CronJob's
+    assert (await sign_once(signer_dsn, tmp_path / "signer.pem")) is None  # nothing new
+    with psycopg.connect(signer_dsn, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_checkpoints").fetchone() == (1,)
+        for statement in ("INSERT INTO audit_events (seq, event_id, event_type, subject, "
+                          "occurred_at, recorded_at, payload, prev_hash, row_hash) VALUES (3, "
+                          "'x', 'x', 'x', now(), now(), '{}', '\\x00', '\\x00')",
+                          "DELETE FROM audit_checkpoints", "SELECT * FROM audit_content_keys",
+                          "SELECT * FROM auditors", "ALTER TABLE audit_events DISABLE TRIGGER ALL"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute(statement)
 
@@ -149,9 +196,9 @@ async def test_verify_names_the_first_tampered_row(
     dsn, conn, writer = trail
     key = generate_signing_key(tmp_path / "signing.pem")
     await writer.append([event(n) for n in range(1, 4)])
-    assert (await create_checkpoint(conn, key)) is not None  # size 3
+    assert (await _sign(dsn, key)) is not None  # size 3
     await writer.append([event(n) for n in range(4, 11)])
-    last = await create_checkpoint(conn, key)
+    last = await _sign(dsn, key)
     assert last is not None and last.tree_size == 10
     assert (await verify_chain(conn)).ok
     if case in TAMPERING:
@@ -179,12 +226,12 @@ async def test_exported_checkpoints_catch_a_wiped_table(
     key = generate_signing_key(tmp_path / "signing.pem")
     other = generate_signing_key(tmp_path / "other.pem")
     await writer.append([event(n) for n in range(1, 6)])
-    await create_checkpoint(conn, key)
+    await _sign(dsn, key)
     exported = import_document(export_document(await load_checkpoints(conn)))
     trusted = {public_bytes(key.public_key())}
     assert (await verify_chain(conn, external=exported, trusted_keys=trusted)).ok
     # A forged checkpoint by another key is refused when keys are pinned.
-    forged = await create_checkpoint(conn, other)
+    forged = await _sign(dsn, other)
     assert forged is None  # nothing new: size 5 already signed
     _as_superuser(dsn, "DELETE FROM audit_checkpoints", "DELETE FROM audit_events WHERE seq > 2")
     report = await verify_chain(conn, external=exported, trusted_keys=trusted)
@@ -197,12 +244,12 @@ async def test_exported_checkpoints_catch_a_wiped_table(
 async def test_inclusion_and_consistency_proofs_from_the_store(
     trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
 ) -> None:
-    _, conn, writer = trail
+    dsn, conn, writer = trail
     key = generate_signing_key(tmp_path / "k.pem")
     await writer.append([event(n) for n in range(1, 6)])
-    small = await create_checkpoint(conn, key)
+    small = await _sign(dsn, key)
     await writer.append([event(n) for n in range(6, 14)])
-    big = await create_checkpoint(conn, key)
+    big = await _sign(dsn, key)
     assert small is not None and big is not None
     leaves = await leaf_hashes(conn, big.tree_size)
     for seq in (1, 5, 13):

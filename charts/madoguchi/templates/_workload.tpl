@@ -93,6 +93,11 @@ spec:
     secretKeyRef:
       name: {{ $root.Values.postgresql.dsnSecret }}
       key: dsn
+# The migration Job has run (as the owner); this login may only INSERT and SELECT.
+- name: MADOGUCHI_AUDIT_MIGRATE_ON_START
+  value: "false"
+- name: MADOGUCHI_AUDIT_CHECKPOINT_PUBLIC_KEY
+  value: {{ include "madoguchi.signerPublicKey" $root | quote }}
 {{- end }}
 {{- with (get $root.Values.services .service).extraEnv }}
 {{ toYaml . }}
@@ -242,16 +247,7 @@ spec:
         {{- include "madoguchi.peer" $net.otlpCollector | nindent 8 }}
       ports: [{port: {{ $net.otlpCollector.port }}, protocol: TCP}]
     {{- if eq .service "audit" }}
-    {{- $pg := $root.Values.postgresql }}
-    - to:
-        {{- if $pg.cidrs }}
-        {{- range $pg.cidrs }}
-        - ipBlock: {cidr: {{ . }}}
-        {{- end }}
-        {{- else }}
-        {{- include "madoguchi.peer" $pg | nindent 8 }}
-        {{- end }}
-      ports: [{port: {{ $pg.port }}, protocol: TCP}]
+    {{- include "madoguchi.postgresEgress" $root | nindent 4 }}
     {{- end }}
 {{- end -}}
 
@@ -316,4 +312,93 @@ spec:
               service:
                 name: {{ $name }}
                 port: {name: http}
+{{- end -}}
+
+{{/* Egress of the audit database's jobs: DNS and PostgreSQL only. */}}
+{{- define "madoguchi.databaseEgress" -}}
+- to:
+    {{- include "madoguchi.peer" .Values.network.dns | nindent 4 }}
+  ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+{{ include "madoguchi.postgresEgress" . }}
+{{- end -}}
+
+{{- define "madoguchi.postgresEgress" -}}
+{{- $pg := .Values.postgresql -}}
+- to:
+    {{- if $pg.cidrs }}
+    {{- range $pg.cidrs }}
+    - ipBlock: {cidr: {{ . }}}
+    {{- end }}
+    {{- else }}
+    {{- include "madoguchi.peer" $pg | nindent 4 }}
+    {{- end }}
+  ports: [{port: {{ $pg.port }}, protocol: TCP}]
+{{- end -}}
+
+{{/*
+The pod of a run-to-completion job (migrations, the checkpoint signer): the same restricted
+security context and region pin as the services. Call with (dict "root" $ "service" <label>
+"image" <service image> "args" <list> "env" <list of {name, value} or {name, secret, key}>
+["keySecret" <Secret with signing-key>] "resources" <map>).
+*/}}
+{{- define "madoguchi.jobPod" -}}
+{{- $root := .root -}}
+restartPolicy: Never
+automountServiceAccountToken: false
+enableServiceLinks: false
+securityContext:
+  {{- include "madoguchi.podSecurityContext" . | nindent 2 }}
+affinity:
+  {{- include "madoguchi.regionAffinity" $root | nindent 2 }}
+{{- with $root.Values.image.pullSecrets }}
+imagePullSecrets: {{ toJson . }}
+{{- end }}
+containers:
+  - name: {{ .service }}
+    image: {{ include "madoguchi.image" (dict "root" $root "service" .image "variant" "") }}
+    imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+    args: {{ toJson .args }}
+    securityContext:
+      {{- include "madoguchi.containerSecurityContext" . | nindent 6 }}
+    env:
+      - name: MADOGUCHI_ENV
+        value: prod
+      {{- range .env }}
+      - name: {{ .name }}
+        {{- if .secret }}
+        valueFrom:
+          secretKeyRef: {name: {{ .secret }}, key: {{ .key }}}
+        {{- else }}
+        value: {{ .value | quote }}
+        {{- end }}
+      {{- end }}
+    resources:
+      {{- toYaml .resources | nindent 6 }}
+    volumeMounts:
+      - name: tmp
+        mountPath: /tmp
+      {{- if .keySecret }}
+      - name: signing-key
+        mountPath: /etc/madoguchi/signer
+        readOnly: true
+      {{- end }}
+volumes:
+  - name: tmp
+    emptyDir: {sizeLimit: 64Mi}
+  {{- if .keySecret }}
+  - name: signing-key
+    secret:
+      secretName: {{ .keySecret }}
+      defaultMode: 0400
+      items: [{key: signing-key, path: signing-key.pem}]
+  {{- end }}
+{{- end -}}
+
+{{/* The signer's public key (then those of rotated-out keys), which verification pins;
+rendering fails without it. */}}
+{{- define "madoguchi.signerPublicKey" -}}
+{{- if not (regexMatch "^[0-9a-f]{64}$" .Values.auditSigner.publicKey) -}}
+{{- fail "auditSigner.publicKey is required: the hex Ed25519 public key of the checkpoint signer (`madoguchi audit keygen` prints it); /v1/audit/verify trusts no other key" -}}
+{{- end -}}
+{{- prepend (.Values.auditSigner.previousPublicKeys | default list) .Values.auditSigner.publicKey | join "," -}}
 {{- end -}}

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.tokens import InvalidToken, TokenSigner
+from madoguchi.shared.ratelimit import RateLimiter
 from madoguchi.shared.settings import InsecureSettingsError
 
 pytestmark = pytest.mark.fast

@@ -23,7 +23,8 @@ from madoguchi.audit.checkpoints import (
     load_signing_key,
     public_bytes,
 )
-from madoguchi.audit.db import connect_app
+from madoguchi.audit.db import ROLES as DB_ROLES
+from madoguchi.audit.db import connect_app, connect_signer, create_login
 from madoguchi.audit.ledger import ChainBroken, create_checkpoint
 from madoguchi.audit.verify import load_checkpoints, verify_chain
 from madoguchi.ops import stack
@@ -68,6 +69,24 @@ def migrate_cmd(dsn: str | None = typer.Option(None, help=DSN_HELP),
     typer.echo(f"{'reverted' if down_to is not None else 'applied'}: {done or 'nothing'}")
 
 
+@audit_app.command("login")
+def login_cmd(login: str = typer.Argument(..., help="The new (or existing) LOGIN role name."),
+              role: str = typer.Option("madoguchi_audit_app",
+                                       help=f"One of {', '.join(DB_ROLES)}."),
+              dsn: str | None = typer.Option(None, help=DSN_HELP + " (the schema owner's)"),
+              home: Path | None = typer.Option(None, help=HOME_HELP),
+              password: str = typer.Option(..., prompt=True, hide_input=True,
+                                           confirmation_prompt=True,
+                                           envvar="MADOGUCHI_AUDIT_LOGIN_PASSWORD")) -> None:
+    """Create (or reset) a database login that is a member of one role only: the audit
+    pods' (INSERT/SELECT) or the checkpoint signer's. Run after `madoguchi audit migrate`."""
+    try:
+        asyncio.run(create_login(_dsn(dsn, home), login, password, role))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    typer.echo(f"login {login} is a member of {role} only")
+
+
 @audit_app.command("keygen")
 def keygen(key_file: Path | None = typer.Option(None, help="Where to write the Ed25519 key."),
            home: Path | None = typer.Option(None, help=HOME_HELP)) -> None:
@@ -88,9 +107,10 @@ def checkpoint(dsn: str | None = typer.Option(None, help=DSN_HELP),
     key = load_signing_key(path) if path.exists() else generate_signing_key(path)
 
     async def run() -> dict[str, object]:
-        async with await connect_app(_dsn(dsn, home)) as conn:
+        async with await connect_signer(_dsn(dsn, home)) as conn:
             try:
-                made = await create_checkpoint(conn, key)
+                made = await create_checkpoint(
+                    conn, key, trusted_keys={public_bytes(key.public_key())})
             except ChainBroken as exc:
                 typer.echo(json.dumps(exc.report.to_json(), indent=2))
                 raise typer.Exit(1) from None

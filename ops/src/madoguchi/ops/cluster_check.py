@@ -19,7 +19,10 @@ from typing import Any
 REGION_KEY = "topology.kubernetes.io/region"
 COMPONENT_LABEL = "app.kubernetes.io/component"
 # Secret keys a service's pod may read besides its own NATS password (keyed by its name).
-EXTRA_SECRET_KEYS = {"audit": {"dsn", "signing-key"}, "ingest": {"token-secret"}}
+EXTRA_SECRET_KEYS = {"audit": {"dsn"}, "audit-migrate": {"dsn"}, "audit-signer": {"dsn"},
+                     "ingest": {"token-secret"}}
+# Secret keys a pod may mount as files besides a CA: only the signer holds the signing key.
+MOUNTED_SECRET_KEYS = {"audit-signer": {"signing-key"}}
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job")
 
 Obj = dict[str, Any]
@@ -40,6 +43,9 @@ def _pods(objects: Iterable[Obj]) -> Iterator[tuple[str, Obj, Obj]]:
         name = f"{kind}/{obj.get('metadata', {}).get('name')}"
         if kind in WORKLOAD_KINDS:
             template = obj["spec"]["template"]
+            yield name, template.get("metadata", {}), template.get("spec", {})
+        elif kind == "CronJob":
+            template = obj["spec"]["jobTemplate"]["spec"]["template"]
             yield name, template.get("metadata", {}), template.get("spec", {})
         elif kind == "Pod" and not obj.get("metadata", {}).get("ownerReferences"):
             yield name, obj.get("metadata", {}), obj.get("spec", {})
@@ -169,9 +175,11 @@ def check_secrets(objects: list[Obj]) -> list[Finding]:
             for source in container.get("envFrom") or []:
                 if "secretRef" in source:
                     problems.append("imports a whole Secret with envFrom")
+        mountable = {"ca.crt"} | MOUNTED_SECRET_KEYS.get(service, set())
         for volume in spec.get("volumes") or []:
             secret = volume.get("secret")
-            if secret and [i.get("key") for i in secret.get("items") or []] != ["ca.crt"]:
+            keys = [i.get("key") for i in (secret or {}).get("items") or []]
+            if secret and (not keys or not set(keys) <= mountable):
                 problems.append(f"mounts Secret {secret.get('secretName')!r} beyond a CA")
         findings.append(Finding("secrets", not problems, name,
                                 "; ".join(problems) or "only its own credentials"))

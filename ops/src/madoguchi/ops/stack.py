@@ -109,11 +109,29 @@ def _service_env(service: str, nats: NatsSettings, paths: StackPaths,
     extra: dict[str, str] = {}
     if service == "audit":
         extra["DATABASE__DSN"] = postgres.dsn("madoguchi_audit")
+        extra["CHECKPOINT_PUBLIC_KEY"] = _signer_public_key(paths)
     if service == "recognition":
         extra["MODELS_DIR"] = str(paths.home / "models")
     if service == "ingest":
         extra["AUTH__TOKEN_SECRET"] = load_secrets(paths)["ingest_token_secret"]
     return service_env(service, nats, DEFAULT_PORTS[service], extra)
+
+
+def _signer_public_key(paths: StackPaths) -> str:
+    """The local stack's checkpoint key (`.madoguchi/audit-signing.pem`, the one
+    `madoguchi audit checkpoint` uses), made on first start; the audit service pins it."""
+    from madoguchi.audit.checkpoints import generate_signing_key, load_signing_key, public_bytes
+
+    path = paths.home / "audit-signing.pem"
+    key = load_signing_key(path) if path.exists() else generate_signing_key(path)
+    return public_bytes(key.public_key()).hex()
+
+
+def _signer_env(paths: StackPaths, postgres: PostgresServer) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
+    return env | {"MADOGUCHI_AUDIT_SIGNER_DATABASE__DSN": postgres.dsn("madoguchi_audit"),
+                  "MADOGUCHI_AUDIT_SIGNER_KEY_FILE": str(paths.home / "audit-signing.pem"),
+                  "MADOGUCHI_AUDIT_SIGNER_INTERVAL_S": "60"}
 
 
 class Stack:
@@ -144,6 +162,7 @@ class Stack:
         ModelStore(self.paths.home / "models").pull("whisper-base")
         for service in SERVICES:
             self._start_service(service, secrets["nats_passwords"][service])
+        self._start_signer()
         self._write_state()
 
     def _ensure_database(self, name: str) -> None:
@@ -170,6 +189,17 @@ class Stack:
         self.services[service] = subprocess.Popen(
             [sys.executable, "-m", f"madoguchi.{service}"],
             env=_service_env(service, nats, self.paths, self.postgres),
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True, preexec_fn=die_with_parent,
+        )
+
+    def _start_signer(self) -> None:
+        """The checkpoint signer, its own process as in a deployment (a checkpoint a minute)."""
+        assert self.postgres is not None
+        log = (self.paths.logs / "audit-signer.log").open("ab")
+        self.services["audit-signer"] = subprocess.Popen(
+            [sys.executable, "-m", "madoguchi.audit.signer"],
+            env=_signer_env(self.paths, self.postgres),
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=die_with_parent,
         )

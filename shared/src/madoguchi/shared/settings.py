@@ -63,6 +63,10 @@ class ServiceSettings(BaseSettings):
         """Secrets that must be real outside dev; subclasses add their own."""
         return {"nats.password": self.nats.password}
 
+    def production_problems(self) -> list[str]:
+        """What else a service refuses to run without outside dev/test; names, never values."""
+        return []
+
     def require_secure(self) -> ServiceSettings:
         """Raise `InsecureSettingsError` (naming settings, never values) unless safe to run."""
         if self.env in ("dev", "test"):
@@ -76,6 +80,7 @@ class ServiceSettings(BaseSettings):
             problems.append("nats.user is missing")
         if not self.nats.uses_tls:
             problems.append("nats.url must use TLS (tls://...) or nats.ca_file must be set")
+        problems += self.production_problems()
         if problems:
             raise InsecureSettingsError(
                 "refusing to start outside MADOGUCHI_ENV=dev: " + "; ".join(problems)

@@ -8,6 +8,7 @@ labelled test-fixture model is refused in prod) and exports its spans over OTLP/
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,22 @@ from madoguchi.testing.cluster import SecureNats
 from madoguchi.testing.embedded.services import ServiceProcess
 
 TOKEN_SECRET = "observability-test-token-secret-0123456789"
+
+
+@functools.cache
+def test_signer_public_key() -> str:
+    """A checkpoint signer's public key (hex) for audit processes run in prod mode, which
+    refuse to start without one to pin. Its private half is never used."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    key = Ed25519PrivateKey.generate().public_key()
+    return key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
+
+
+def audit_env(postgres_dsn: str) -> dict[str, str]:
+    """What an audit process needs besides NATS: its database and the pinned signer key."""
+    return {"DATABASE__DSN": postgres_dsn, "CHECKPOINT_PUBLIC_KEY": test_signer_public_key()}
 START_ORDER = ("audit", "redaction", "translation", "recognition", "ingest")
 
 
@@ -30,7 +47,7 @@ def running_stack(secure: SecureNats, log_dir: Path, *, postgres_dsn: str, model
                   otlp_endpoint: str, extra: Mapping[str, Mapping[str, str]] | None = None,
                   ) -> Iterator[dict[str, ServiceProcess]]:
     env: dict[str, dict[str, str]] = {
-        "audit": {"DATABASE__DSN": postgres_dsn},
+        "audit": audit_env(postgres_dsn),
         "redaction": {},
         "translation": {"MODEL_DIR": str(models.translation_model_dir),
                         "ALLOW_TEST_FIXTURE": "true"},

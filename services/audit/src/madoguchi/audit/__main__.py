@@ -19,7 +19,8 @@ def setup(settings: AuditSettings) -> Callable[[ServiceRuntime], None]:
         runtime.on_start(service.open)  # migrations and the connection, before consuming
         runtime.on_stop(service.close)
         runtime.add_readiness_check("database", service.database_ready)
-        runtime.background(service.checkpoint_loop)
+        runtime.background(service.shred_loop)
+        runtime.background(service.failed_logins_loop)
         runtime.serve_app(create_app(service))
         runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=settings.concurrency))
     return _setup

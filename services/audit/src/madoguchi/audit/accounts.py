@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -30,8 +31,31 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-async def authenticate(conn: AsyncConn, auditor_id: str, password: str) -> Auditor | None:
-    """The account if the password matches (disabled accounts included: the caller decides)."""
+Verify = Callable[[Callable[[], bool]], Awaitable[bool]]
+
+
+async def _in_thread(check: Callable[[], bool]) -> bool:
+    return await asyncio.to_thread(check)
+
+
+def _matches(stored: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(stored, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def account_exists(conn: AsyncConn, auditor_id: str) -> bool:
+    if not ACCOUNT_ID.match(auditor_id):
+        return False
+    cur = await conn.execute("SELECT 1 FROM auditors WHERE auditor_id = %s", (auditor_id,))
+    return await cur.fetchone() is not None
+
+
+async def authenticate(conn: AsyncConn, auditor_id: str, password: str,
+                       verify: Verify = _in_thread) -> Auditor | None:
+    """The account if the password matches (disabled accounts included: the caller decides).
+    `verify` runs the argon2 check (the API bounds how many run at once)."""
     stored: str = _DUMMY_HASH
     account: Auditor | None = None
     if ACCOUNT_ID.match(auditor_id):
@@ -41,10 +65,8 @@ async def authenticate(conn: AsyncConn, auditor_id: str, password: str) -> Audit
         row = await cur.fetchone()
         if row is not None:
             stored, account = row[0], Auditor(auditor_id, row[1], bool(row[2]))
-    try:
-        # Always run one argon2 verification so unknown names cost the same time.
-        await asyncio.to_thread(_hasher.verify, stored, password)
-    except (VerificationError, InvalidHashError):
+    # Always run one argon2 verification so unknown names cost the same time.
+    if not await verify(lambda: _matches(stored, password)):
         return None
     return account
 

@@ -94,8 +94,9 @@ async def _missing_erasures(conn: AsyncConn, since: datetime, now: datetime,
                             rules: Rules) -> list[Flag]:
     deadline = rules.retention + rules.erasure_grace
     sessions = await _fetch(
+        # the conversation's erasure (`session.erased`), not the trail's own shredding
         conn, "SELECT session_id, min(occurred_at) FILTER (WHERE kind <> 'erasure'), "
-        "min(occurred_at) FILTER (WHERE kind = 'erasure'), "
+        "min(occurred_at) FILTER (WHERE kind = 'erasure' AND action = 'session.erased'), "
         "max((payload::jsonb #>> '{attributes,remaining_messages}')::bigint) "
         "FILTER (WHERE kind = 'erasure' AND jsonb_typeof(payload::jsonb #> "
         "'{attributes,remaining_messages}') = 'number') "

@@ -1,6 +1,9 @@
 """The auditor HTTP API. Every request is authenticated (HTTP Basic, argon2id) and every
-query, and every refused login, is appended to the trail *before* the answer is returned: if
-the record cannot be written the query is not answered (fail closed)."""
+query is appended to the trail *before* the answer is returned: if the record cannot be
+written the query is not answered (fail closed). Refused sign-ins are recorded too, the first
+per account and window at once and the rest as one summary (`login_failures`); sign-ins are
+rate-limited per source and in all, with a bounded number of argon2 checks at once. Roles:
+`auditor` reads; `admin` may also shred a session's content early."""
 
 from __future__ import annotations
 
@@ -9,23 +12,24 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import psycopg
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 
 from madoguchi.audit import queries
-from madoguchi.audit.accounts import ACCOUNT_ID, Auditor, authenticate
-from madoguchi.audit.checkpoints import export_document, public_bytes
+from madoguchi.audit.accounts import Auditor, account_exists, authenticate
+from madoguchi.audit.checkpoints import export_document
 from madoguchi.audit.db import AsyncConn, connect_app
 from madoguchi.audit.ledger import consistency, inclusion
 from madoguchi.audit.merkle import ProofError
+from madoguchi.audit.sealing import Shredded
 from madoguchi.audit.service import AuditService
 from madoguchi.audit.verify import load_checkpoints, verify_chain
-from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.messaging import DependencyUnavailable
 
 _basic = HTTPBasic(auto_error=False, realm="madoguchi-audit")
 Token = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+SessionPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 
 
 def _service(request: Request) -> AuditService:
@@ -41,16 +45,6 @@ async def _connection(request: Request) -> AsyncIterator[AsyncConn]:
 Conn = Annotated[AsyncConn, Depends(_connection)]
 
 
-async def _record(service: AuditService, auditor_id: str | None, action: str, outcome: str,
-                  attributes: dict[str, Any]) -> None:
-    await service.append([AuditEvent(
-        kind="query" if outcome == "success" else "auth", action=action,
-        outcome=outcome,
-        actor=AuditActor(service="audit", auditor_id=auditor_id),
-        attributes={k: v for k, v in attributes.items() if v is not None},
-    )])
-
-
 async def _auditor(request: Request, conn: Conn,
                    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
                    ) -> Auditor:
@@ -59,14 +53,22 @@ async def _auditor(request: Request, conn: Conn,
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "credentials required",
                             headers=challenge)
-    account = await authenticate(conn, credentials.username, credentials.password)
-    named = credentials.username if ACCOUNT_ID.match(credentials.username) else None
+    source = request.client.host if request.client else "unknown"
+    if not service.logins.admit(source):
+        await service.failed_logins.refused(None, "auditor.login_throttled")
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
+                            "too many sign-in attempts: try again shortly",
+                            headers={"Retry-After": "5"})
+    account = await authenticate(conn, credentials.username, credentials.password,
+                                 verify=service.logins.verify)
     if account is None:
-        await _record(service, named, "auditor.login_failed", "denied", {})
+        known = await account_exists(conn, credentials.username)
+        await service.failed_logins.refused(credentials.username if known else None,
+                                            "auditor.login_failed")
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid credentials",
                             headers=challenge)
     if account.disabled:
-        await _record(service, named, "auditor.disabled", "denied", {})
+        await service.failed_logins.refused(account.auditor_id, "auditor.disabled")
         raise HTTPException(status.HTTP_403_FORBIDDEN, "account disabled")
     return account
 
@@ -86,9 +88,13 @@ def create_app(service: AuditService) -> FastAPI:
     app.add_exception_handler(DependencyUnavailable, database_down)
     app.state.audit = service
 
-    async def record(auditor_id: str | None, action: str, outcome: str,
-                     attributes: dict[str, Any]) -> None:
-        await _record(service, auditor_id, action, outcome, attributes)
+    record = service.record_access
+
+    async def admin_only(who: Auditor, action: str, attributes: dict[str, Any]) -> None:
+        """Refuse (and record) an admin action asked by an `auditor`."""
+        if who.role != "admin":
+            await record(who.auditor_id, action, "denied", attributes | {"role": who.role})
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "this action needs the admin role")
 
     @app.get("/v1/audit/events")
     async def events(
@@ -111,10 +117,9 @@ def create_app(service: AuditService) -> FastAPI:
     @app.get("/v1/audit/verify")
     async def verify(who: Who, conn: Conn) -> dict[str, Any]:
         await record(who.auditor_id, "audit.verify", "success", {})
-        trusted = ({public_bytes(service.signing_key.public_key())}
-                   if service.signing_key else None)
-        report = await verify_chain(conn, trusted_keys=trusted)
-        return report.to_json() | {"root_hash": report.root.hex(), "key_pinned": bool(trusted)}
+        report = await verify_chain(conn, trusted_keys=service.trusted_keys)
+        return report.to_json() | {"root_hash": report.root.hex(),
+                                   "key_pinned": bool(service.trusted_keys)}
 
     @app.get("/v1/audit/erasures")
     async def erasures(who: Who, conn: Conn, since: datetime | None = None,
@@ -123,6 +128,32 @@ def create_app(service: AuditService) -> FastAPI:
         await record(who.auditor_id, "audit.erasures.list", "success",
                      {"session_id": session_id})
         return {"erasures": await queries.erasures(conn, since, until, session_id)}
+
+    @app.get("/v1/audit/sessions/{session_id}/content")
+    async def content(who: Who, conn: Conn, session_id: SessionPath) -> dict[str, Any]:
+        """The session's redacted conversation content, unsealed, while its key exists."""
+        await record(who.auditor_id, "audit.content.read", "success", {"session_id": session_id})
+        try:
+            found = await queries.session_content(conn, session_id)
+        except Shredded:
+            raise HTTPException(status.HTTP_410_GONE, "this session's content was shredded: "
+                                "its key is destroyed (see /v1/audit/erasures)") from None
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no content for this session")
+        return found
+
+    @app.post("/v1/audit/sessions/{session_id}/content/shred")
+    async def shred(who: Who, session_id: SessionPath) -> dict[str, Any]:
+        """Destroy the session's content key now (a resident's request), admins only."""
+        await admin_only(who, "audit.content.shred", {"session_id": session_id})
+        await record(who.auditor_id, "audit.content.shred", "success", {"session_id": session_id})
+        done = await service.writer.shred(session_id=session_id, reason="request",
+                                          auditor_id=who.auditor_id)
+        if not done:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no content key for this session")
+        return {"session_id": session_id, "shredded": True,
+                "certificate_seq": done[0].certificate_seq,
+                "content_rows": done[0].content_rows}
 
     @app.get("/v1/audit/reports/usage")
     async def usage(who: Who, conn: Conn, since: datetime | None = None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from madoguchi.audit.sealing import seal
 from madoguchi.shared.contracts import AuditEvent, RedactedContent
 
 GENESIS = bytes(32)
@@ -76,9 +77,16 @@ COLUMNS = (
 )
 
 
-def row_for(event: StoredEvent, *, seq: int, prev_hash: bytes, recorded_at: datetime) -> Row:
-    """The row an event becomes; indexed columns are copied out of the event."""
-    payload = canonical_json(event.model_dump(mode="json")).decode("utf-8")
+def row_for(event: StoredEvent, *, seq: int, prev_hash: bytes, recorded_at: datetime,
+            content_key: bytes | None = None) -> Row:
+    """The row an event becomes; indexed columns are copied out of the event. Content is
+    stored sealed under its session's key (`sealing`), never in the clear."""
+    dumped = event.model_dump(mode="json")
+    if isinstance(event, RedactedContent):
+        if content_key is None:
+            raise ValueError("conversation content must be sealed: no data key given")
+        dumped = seal(dumped, content_key)
+    payload = canonical_json(dumped).decode("utf-8")
     common: dict[str, Any] = {
         "seq": seq, "event_id": event.event_id, "event_type": type(event).schema_name(),
         "subject": event.subject(), "occurred_at": event.occurred_at, "recorded_at": recorded_at,

@@ -22,9 +22,11 @@ class ChainBroken(RuntimeError):
         self.report = report
 
 
-async def create_checkpoint(conn: AsyncConn, key: Ed25519PrivateKey) -> Checkpoint | None:
-    """Verify the whole trail, then sign its current size; None when nothing new was added."""
-    report = await verify_chain(conn)
+async def create_checkpoint(conn: AsyncConn, key: Ed25519PrivateKey,
+                            trusted_keys: set[bytes] | None = None) -> Checkpoint | None:
+    """Verify the whole trail (and its checkpoints, against `trusted_keys` when given), then
+    sign its current size; None when nothing new was added."""
+    report = await verify_chain(conn, trusted_keys=trusted_keys)
     if not report.ok:
         raise ChainBroken(report)
     existing = await load_checkpoints(conn)

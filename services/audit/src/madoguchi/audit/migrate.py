@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import psycopg
 
 MIGRATION_LOCK = 0x6D61_646F_6D69_67  # "madomig": any constant unique to this purpose
 APP_ROLE = "madoguchi_audit_app"
+SIGNER_ROLE = "madoguchi_audit_signer"
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.(up|down)\.sql$")
 
 
@@ -87,3 +89,37 @@ def downgrade(dsn: str, target: int = 0) -> list[int]:
         finally:
             conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
     return undone
+
+
+def latest() -> int:
+    return max(m.version for m in available())
+
+
+async def schema_version(conn: psycopg.AsyncConnection[Any]) -> int:
+    """The newest applied migration (0: none), read with the service's own narrow role.
+    Before migration 3 that role could not read `schema_migrations`: then 2 at most."""
+    try:
+        cur = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations")
+    except psycopg.errors.UndefinedTable:
+        return 0
+    except psycopg.errors.InsufficientPrivilege:
+        return 2
+    row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def main() -> None:
+    """`python -m madoguchi.audit.migrate`: the Helm migration Job (owner DSN from
+    `MADOGUCHI_AUDIT_OWNER_DSN`). Prints what it applied; exits non-zero on failure."""
+    import os
+    import sys
+
+    dsn = os.environ.get("MADOGUCHI_AUDIT_OWNER_DSN")
+    if not dsn:
+        sys.exit("MADOGUCHI_AUDIT_OWNER_DSN is not set (the schema owner's DSN)")
+    done = upgrade(dsn)
+    print(f"audit schema at version {latest()}; applied: {done or 'nothing'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from psycopg import sql
 
 from madoguchi.audit import merkle
 from madoguchi.audit.chain import timestamp
+from madoguchi.audit.content_keys import key_state
 from madoguchi.audit.db import AsyncConn
 from madoguchi.audit.ledger import leaf_hashes
+from madoguchi.audit.sealing import Shredded, is_sealed, unseal
 from madoguchi.audit.verify import load_checkpoints
 
 _EVENT_COLUMNS = ("seq", "event_id", "event_type", "subject", "occurred_at", "recorded_at",
@@ -131,3 +134,31 @@ async def usage(conn: AsyncConn, since: datetime | None,
         str(r[0]): {"count": int(r[1]), "median": float(r[2]), "p95": float(r[3])}
         for r in await cur.fetchall()}
     return report
+
+
+async def session_content(conn: AsyncConn, session_id: str) -> dict[str, Any] | None:
+    """The session's content rows, unsealed. None: no content; raises `Shredded` when rows
+    exist but the key is gone. A row that fails authentication (altered ciphertext) raises."""
+    cur = await conn.execute(
+        "SELECT seq, occurred_at, payload FROM audit_events WHERE kind = 'content' "
+        "AND session_id = %s ORDER BY seq", (session_id,))
+    rows = await cur.fetchall()
+    if not rows:
+        return None
+    state = await key_state(conn, session_id)
+    if state is None and any(is_sealed(json.loads(r[2])) for r in rows):
+        raise Shredded(session_id)
+    items = []
+    for seq, occurred_at, payload in rows:
+        try:
+            opened = unseal(json.loads(payload), state.data_key if state else None)
+        except InvalidTag:  # altered or moved ciphertext: say so, never guess
+            items.append({"seq": seq, "error": "ciphertext failed authentication"})
+            continue
+        items.append({"seq": seq, "occurred_at": timestamp(occurred_at),
+                      "utterance_id": opened["utterance_id"],
+                      "source_event": opened["source_event"], "fields": opened["fields"],
+                      "entities": opened["entities"],
+                      "fully_masked": opened.get("fully_masked", False)})
+    return {"session_id": session_id, "content": items,
+            "readable_until": timestamp(state.readable_until) if state else None}

@@ -6,20 +6,22 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 import psycopg
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from madoguchi.audit.chain import StoredEvent
-from madoguchi.audit.checkpoints import load_signing_key
+from madoguchi.audit.content_keys import ContentKeys
 from madoguchi.audit.db import AsyncConn, connect_app
-from madoguchi.audit.ledger import ChainBroken, create_checkpoint
-from madoguchi.audit.migrate import upgrade
+from madoguchi.audit.login_failures import FailedLogins
+from madoguchi.audit.migrate import latest, schema_version, upgrade
 from madoguchi.audit.sender import rejection_record, sender_problem, subject_sender
 from madoguchi.audit.settings import AuditSettings
-from madoguchi.audit.store import AuditWriter, GroupCommit
+from madoguchi.audit.store import AuditWriter, GroupCommit, Shredding
+from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.messaging import DependencyUnavailable
-from madoguchi.shared.runtime import NOTHING, Context, Outcome
+from madoguchi.shared.ratelimit import LoginGuard, RateLimiter
+from madoguchi.shared.runtime import NOTHING, Context, Outcome, StartupError
 
 log = logging.getLogger(__name__)
 
@@ -30,23 +32,34 @@ class AuditService:
             raise ValueError("MADOGUCHI_AUDIT_DATABASE__DSN is not set")
         self.settings = settings
         self.dsn = settings.database.dsn.get_secret_value()
-        self.signing_key: Ed25519PrivateKey | None = (
-            load_signing_key(settings.signing_key_file) if settings.signing_key_file else None
-        )
+        self.trusted_keys: set[bytes] | None = (
+            {bytes.fromhex(k) for k in settings.checkpoint_public_key.split(",")}
+            if settings.checkpoint_public_key else None)
+        self.keys = ContentKeys(timedelta(days=settings.content_retention_days))
+        self.failed_logins = FailedLogins(self.record_access, settings.failed_login_window_s)
+        per_source, overall = settings.logins_per_minute_per_source, settings.logins_per_minute
+        self.logins = LoginGuard(RateLimiter(per_source, per_source),
+                                 RateLimiter(overall, overall), settings.hash_concurrency)
         self._conn: AsyncConn | None = None
         self._writer: AuditWriter | None = None
         self._group = GroupCommit(self.append)
 
     async def open(self) -> None:
-        applied = await asyncio.to_thread(upgrade, self.dsn)
-        if applied:
-            log.info("migrations applied", extra={"count": len(applied)})
+        if self.settings.migrate_on_start:
+            applied = await asyncio.to_thread(upgrade, self.dsn)
+            if applied:
+                log.info("migrations applied", extra={"count": len(applied)})
         self._conn = await connect_app(self.dsn)
-        self._writer = AuditWriter(self._conn)
+        if (found := await schema_version(self._conn)) != latest():
+            await self._conn.close()
+            raise StartupError(f"audit schema is at version {found}, this release needs "
+                               f"{latest()}: run the migration job (python -m "
+                               "madoguchi.audit.migrate) with the owner's DSN")
+        self._writer = AuditWriter(self._conn, self.keys)
 
     async def _reconnect(self) -> None:
         self._conn = await connect_app(self.dsn)
-        self._writer = AuditWriter(self._conn)
+        self._writer = AuditWriter(self._conn, self.keys)
         log.info("audit database reconnected")
 
     async def _drop_connection(self) -> None:
@@ -80,6 +93,15 @@ class AuditService:
             await self._drop_connection()
             raise DependencyUnavailable("audit database unavailable") from exc
 
+    async def record_access(self, auditor_id: str | None, action: str, outcome: str,
+                            attributes: dict[str, object]) -> None:
+        """An auditor's query or refused sign-in, appended before the answer is given."""
+        await self.append([AuditEvent(
+            kind="query" if outcome == "success" else "auth", action=action, outcome=outcome,
+            actor=AuditActor(service="audit", auditor_id=auditor_id),
+            attributes={k: v for k, v in attributes.items()
+                        if v is not None})])
+
     async def handle(self, event: StoredEvent, context: Context) -> Outcome:
         """Store the event; returning lets the runtime ack, i.e. only after commit. Events in
         hand together are committed together. While PostgreSQL is down the event waits in the
@@ -95,18 +117,33 @@ class AuditService:
             log.info("duplicate audit event ignored", extra={"event_id": event.event_id})
         return NOTHING
 
-    async def checkpoint_loop(self) -> None:
-        """Sign a checkpoint every interval when rows were added."""
-        if self.signing_key is None:
-            log.warning("no signing key configured: periodic checkpoints are off")
-            return
+    async def shred_due(self) -> list[Shredding]:
+        """Destroy every content key past its retention (certified in the trail)."""
+        done: list[Shredding] = []
+        while batch := await self.writer.shred(reason="retention"):
+            done += batch
+        if done:
+            log.info("content keys destroyed", extra={"count": len(done)})
+        return done
+
+    async def failed_logins_loop(self) -> None:
+        """Summaries of refused sign-ins, one per account and window."""
+        try:
+            while True:
+                await asyncio.sleep(self.settings.failed_login_window_s)
+                with contextlib.suppress(DependencyUnavailable):
+                    await self.failed_logins.flush()
+        finally:
+            with contextlib.suppress(Exception):
+                await self.failed_logins.flush(all_windows=True)
+
+    async def shred_loop(self) -> None:
+        """Crypto-shredding on schedule. Checkpoints are not signed here: the signer is its
+        own process with its own key and login (`madoguchi.audit.signer`)."""
         while True:
-            await asyncio.sleep(self.settings.checkpoint_interval_s)
             try:
-                async with await connect_app(self.dsn) as conn:
-                    await create_checkpoint(conn, self.signing_key)
-            except ChainBroken as exc:
-                log.error("audit chain broken: refusing to sign a checkpoint",
-                          extra={"seq": exc.report.first_bad_seq})
+                if self.database_ready():
+                    await self.shred_due()
             except Exception as exc:  # keep the loop alive across database hiccups
-                log.warning("checkpoint failed", extra={"error": type(exc).__name__})
+                log.warning("shredding failed", extra={"error": type(exc).__name__})
+            await asyncio.sleep(self.settings.shred_interval_s)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, Field, SecretStr
 
 from madoguchi.shared.settings import ServiceSettings, settings_config
@@ -22,11 +20,33 @@ class AuditSettings(ServiceSettings):
     model_config = settings_config("audit")
 
     database: DatabaseSettings = DatabaseSettings()
-    signing_key_file: Path | None = Field(
-        default=None,
-        description="Ed25519 private key (PEM, PKCS#8) that signs checkpoints. Unset: the "
-        "service writes no periodic checkpoints (`madoguchi audit checkpoint` can).",
+    migrate_on_start: bool = Field(
+        default=True,
+        description="Apply migrations at start (the local stack, whose login owns the schema). "
+        "The Helm chart sets false: a migration Job runs as the owner, the service's login may "
+        "only INSERT and SELECT, and the service refuses to start on an older schema.",
     )
+    checkpoint_public_key: str | None = Field(
+        default=None, pattern=r"^[0-9a-f]{64}(,[0-9a-f]{64})*$",
+        description="Hex Ed25519 public key of the checkpoint signer (`madoguchi audit keygen`): "
+        "the only key /v1/audit/verify trusts; after a key rotation, the old keys too, "
+        "comma-separated. Required outside dev/test.",
+    )
+    content_retention_days: float = Field(
+        default=90, gt=0,
+        description="How long auditors can read a session's (redacted) conversation content; "
+        "then its data key is destroyed and an erasure certificate recorded.",
+    )
+    shred_interval_s: float = Field(default=3600.0, gt=0,
+                                    description="How often due content keys are destroyed.")
+    failed_login_window_s: float = Field(
+        default=60.0, gt=0,
+        description="Refused auditor sign-ins after the first in a window are counted and "
+        "recorded as one summary row, so junk cannot flood the permanent trail.")
+    logins_per_minute_per_source: int = Field(default=10, ge=1)
+    logins_per_minute: int = Field(default=60, ge=1)
+    hash_concurrency: int = Field(default=2, ge=1, le=16,
+                                  description="argon2 verifications at once (memory bound).")
     concurrency: int = Field(
         default=256, ge=1, le=1024,
         description="Events in hand at once; those that arrive together share one transaction.")
@@ -38,6 +58,11 @@ class AuditSettings(ServiceSettings):
 
     def secrets(self) -> dict[str, SecretStr | None]:
         return super().secrets() | {"database.dsn": _password_of(self.database.dsn)}
+
+    def production_problems(self) -> list[str]:
+        if self.checkpoint_public_key is None:
+            return ["checkpoint_public_key is missing (verification must pin the signer's key)"]
+        return []
 
 
 def _password_of(dsn: SecretStr | None) -> SecretStr | None:

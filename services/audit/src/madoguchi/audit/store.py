@@ -16,8 +16,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from madoguchi.audit.chain import COLUMNS, GENESIS, Row, StoredEvent, row_for
+from madoguchi.audit.chain import COLUMNS, GENESIS, Row, StoredEvent, row_for, timestamp
+from madoguchi.audit.content_keys import ContentKeys
 from madoguchi.audit.db import AsyncConn
+from madoguchi.audit.sealing import ALGORITHM
+from madoguchi.shared.contracts import AuditActor, AuditEvent, RedactedContent
 from madoguchi.shared.messaging import DependencyUnavailable
 
 CHAIN_LOCK = 0x6D61_646F_6175_6469  # "madoaudi": serialises appends across processes
@@ -33,9 +36,21 @@ class _StoredAlready(Exception):
     """A row of the batch was a duplicate: roll the batch back and go row by row."""
 
 
+@dataclass(frozen=True)
+class Shredding:
+    """One destroyed content key, as certified in the trail."""
+
+    session_id: str
+    key_created_at: datetime
+    readable_until: datetime
+    content_rows: int
+    certificate_seq: int
+
+
 class AuditWriter:
-    def __init__(self, conn: AsyncConn) -> None:
+    def __init__(self, conn: AsyncConn, keys: ContentKeys | None = None) -> None:
         self._conn = conn
+        self._keys = keys or ContentKeys()
         self._lock = asyncio.Lock()  # one transaction at a time on this connection
 
     async def append(self, events: Sequence[StoredEvent]) -> list[int | None]:
@@ -43,10 +58,53 @@ class AuditWriter:
         async with self._lock:
             if len({e.event_id for e in events}) == len(events):
                 try:
-                    return await self._append_batch(events)
+                    async with self._conn.transaction():
+                        keys = await self._content_keys(events)
+                        stored = await self._append_batch(events, keys)
+                    self._keys.remember(keys)  # committed: only now may the keys be reused
+                    return stored
                 except _StoredAlready:
                     pass
-            return await self._append_row_by_row(events)
+            async with self._conn.transaction():
+                keys = await self._content_keys(events)
+                result = await self._append_row_by_row(events, keys)
+            self._keys.remember(keys)
+            return result
+
+    async def shred(self, *, session_id: str | None = None, reason: str = "retention",
+                    auditor_id: str | None = None, limit: int = 500) -> list[Shredding]:
+        """Destroy content keys — those past their retention, or one session's on request —
+        and chain an erasure certificate for each in the same transaction: a key is gone if
+        and only if the trail says so."""
+        async with self._lock, self._conn.transaction():
+            if session_id is None:
+                cur = await self._conn.execute(
+                    "DELETE FROM audit_content_keys WHERE session_id IN (SELECT session_id "
+                    "FROM audit_content_keys WHERE readable_until <= now() "
+                    "ORDER BY readable_until LIMIT %s) "
+                    "RETURNING session_id, created_at, readable_until", (limit,))
+            else:
+                cur = await self._conn.execute(
+                    "DELETE FROM audit_content_keys WHERE session_id = %s "
+                    "RETURNING session_id, created_at, readable_until", (session_id,))
+            destroyed = [(str(r[0]), r[1], r[2]) for r in await cur.fetchall()]
+            if not destroyed:
+                return []
+            cur = await self._conn.execute(
+                "SELECT session_id, count(*) FROM audit_events WHERE kind = 'content' "
+                "AND session_id = ANY(%s) GROUP BY session_id", ([d[0] for d in destroyed],))
+            rows = {str(s): int(n) for s, n in await cur.fetchall()}
+            certificates = [AuditEvent(
+                session_id=sid, kind="erasure", action="content.shredded", outcome="success",
+                actor=AuditActor(service="audit", auditor_id=auditor_id),
+                attributes={"reason": reason, "key_created_at": timestamp(created),
+                            "readable_until": timestamp(until), "content_rows": rows.get(sid, 0),
+                            "algorithm": ALGORITHM, "store": "audit_content_keys"},
+            ) for sid, created, until in destroyed]
+            seqs = await self._append_row_by_row(certificates, {})
+        self._keys.forget(d[0] for d in destroyed)
+        return [Shredding(sid, created, until, rows.get(sid, 0), int(seq or 0))
+                for (sid, created, until), seq in zip(destroyed, seqs, strict=True)]
 
     async def _head(self) -> tuple[int, bytes]:
         await self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
@@ -55,42 +113,48 @@ class AuditWriter:
         head = await cur.fetchone()
         return (int(head[0]), bytes(head[1])) if head else (0, GENESIS)
 
-    async def _append_batch(self, events: Sequence[StoredEvent]) -> list[int | None]:
-        async with self._conn.transaction():
-            seq, prev = await self._head()
-            rows: list[tuple[object, ...]] = []
-            recorded_at = datetime.now(UTC)
-            for event in events:
-                row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=recorded_at)
-                row_hash = row.compute_hash()
-                rows.append((*_values(row), row_hash))
-                seq, prev = row.seq, row_hash
-            async with self._conn.cursor() as cur:
-                await cur.executemany(_INSERT, rows, returning=True)
-                stored: list[int | None] = []
-                while True:
-                    found = await cur.fetchone()
-                    if found is None:
-                        raise _StoredAlready
-                    stored.append(int(found[0]))
-                    if not cur.nextset():
-                        break
-            return stored
+    async def _content_keys(self, events: Sequence[StoredEvent]) -> dict[str, bytes]:
+        sessions = {e.session_id for e in events if isinstance(e, RedactedContent)}
+        return await self._keys.for_sealing(self._conn, sessions) if sessions else {}
 
-    async def _append_row_by_row(self, events: Sequence[StoredEvent]) -> list[int | None]:
-        async with self._conn.transaction():
-            seq, prev = await self._head()
-            result: list[int | None] = []
-            for event in events:
-                row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=datetime.now(UTC))
-                row_hash = row.compute_hash()
-                cur = await self._conn.execute(_INSERT, (*_values(row), row_hash))
-                if await cur.fetchone() is None:
-                    result.append(None)
-                    continue
-                seq, prev = row.seq, row_hash
-                result.append(seq)
-            return result
+    async def _append_batch(self, events: Sequence[StoredEvent], keys: dict[str, bytes],
+                            ) -> list[int | None]:
+        seq, prev = await self._head()
+        rows: list[tuple[object, ...]] = []
+        recorded_at = datetime.now(UTC)
+        for event in events:
+            row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=recorded_at,
+                          content_key=keys.get(event.session_id or ""))
+            row_hash = row.compute_hash()
+            rows.append((*_values(row), row_hash))
+            seq, prev = row.seq, row_hash
+        async with self._conn.cursor() as cur:
+            await cur.executemany(_INSERT, rows, returning=True)
+            stored: list[int | None] = []
+            while True:
+                found = await cur.fetchone()
+                if found is None:
+                    raise _StoredAlready
+                stored.append(int(found[0]))
+                if not cur.nextset():
+                    break
+        return stored
+
+    async def _append_row_by_row(self, events: Sequence[StoredEvent], keys: dict[str, bytes],
+                                 ) -> list[int | None]:
+        seq, prev = await self._head()
+        result: list[int | None] = []
+        for event in events:
+            row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=datetime.now(UTC),
+                          content_key=keys.get(event.session_id or ""))
+            row_hash = row.compute_hash()
+            cur = await self._conn.execute(_INSERT, (*_values(row), row_hash))
+            if await cur.fetchone() is None:
+                result.append(None)
+                continue
+            seq, prev = row.seq, row_hash
+            result.append(seq)
+        return result
 
 
 def _values(row: Row) -> tuple[object, ...]:

@@ -9,7 +9,6 @@ bucket (ingest may only read the credentials). Every login, failure and lock-out
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,7 +18,6 @@ from fastapi import HTTPException, Request
 from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest.context import IngestContext
-from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.tokens import InvalidToken
 from madoguchi.shared import identity
 from madoguchi.shared.identity import LockoutRecord
@@ -99,25 +97,6 @@ async def _clear_failures(ctx: IngestContext, kind: PrincipalKind, principal: st
             await ctx.lockouts.delete(identity.lockout_key(kind, principal), last=revision)
 
 
-class LoginGuard:
-    """What a sign-in may cost: attempts per client address and in all (token buckets, per
-    replica), and at most `hash_concurrency` argon2 verifications at once — so a flood of bad
-    logins is answered 429 instead of pushing ingest over its memory limit."""
-
-    def __init__(self, per_source: RateLimiter, overall: RateLimiter, hash_concurrency: int,
-                 ) -> None:
-        self._per_source = per_source
-        self._overall = overall
-        self._hashing = asyncio.Semaphore(hash_concurrency)
-
-    def admit(self, source: str) -> bool:
-        return self._per_source.allow(f"login:{source}") and self._overall.allow("login")
-
-    async def verify(self, stored_hash: str | None, secret: str) -> bool:
-        async with self._hashing:
-            return await asyncio.to_thread(identity.verify_secret, stored_hash, secret)
-
-
 async def login(ctx: IngestContext, device_id: str, device_secret: str, staff_id: str,
                 password: str, source: str = "unknown") -> tuple[str, int]:
     """Returns (token, expires_at) or raises 401/423/429 — after auditing the attempt.
@@ -135,14 +114,17 @@ async def login(ctx: IngestContext, device_id: str, device_secret: str, staff_id
         await ctx.audit("auth", "login", "denied", **ids, reason_code="staff_locked")
         raise _refuse(423, "too many failed sign-ins: try again later")
     device = await identity.get_device(ctx.credentials, device_id)
-    device_ok = await ctx.logins.verify(device.secret_hash if device else None, device_secret)
+    device_hash = device.secret_hash if device else None
+    device_ok = await ctx.logins.verify(lambda: identity.verify_secret(device_hash,
+                                                                       device_secret))
     if not device_ok or device is None or device.status != "active":
         code = "device_revoked" if device and device.status == "revoked" and device_ok \
             else "bad_device_credential"
         await ctx.audit("auth", "login", "failure", **ids, reason_code=code, locked_out=False)
         raise _refuse(401, "device not registered, revoked, or wrong device secret")
     staff = await identity.get_staff(ctx.credentials, staff_id)
-    staff_ok = await ctx.logins.verify(staff.password_hash if staff else None, password)
+    staff_hash = staff.password_hash if staff else None
+    staff_ok = await ctx.logins.verify(lambda: identity.verify_secret(staff_hash, password))
     if not staff_ok or staff is None or staff.status != "active":
         locked = await _record_failure(ctx, "staff", staff_id)
         code = "staff_disabled" if staff and staff.status == "disabled" and staff_ok \

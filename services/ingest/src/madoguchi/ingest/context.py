@@ -11,10 +11,10 @@ from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
 
 from madoguchi.ingest.audio_probe import AudioProber
-from madoguchi.ingest.ratelimit import RateLimiter
+from madoguchi.shared.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from madoguchi.ingest.auth import LoginGuard
+    from madoguchi.shared.ratelimit import LoginGuard
 from madoguchi.ingest.sessions import SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner

@@ -16,14 +16,13 @@ from fastapi import FastAPI
 
 from madoguchi.ingest.app import create_app
 from madoguchi.ingest.audio_probe import AudioProber
-from madoguchi.ingest.auth import LoginGuard
 from madoguchi.ingest.context import IngestContext
 from madoguchi.ingest.erasure import close_session, second_pass
 from madoguchi.ingest.phrases import load_phrases
-from madoguchi.ingest.ratelimit import RateLimiter
 from madoguchi.ingest.sessions import SessionConflict, SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
+from madoguchi.shared.ratelimit import LoginGuard, RateLimiter
 from madoguchi.shared.runtime import ServiceRuntime, run
 from madoguchi.shared.runtime.service import Setup
 from madoguchi.shared.streams import (
