@@ -137,6 +137,14 @@ async def test_early_shredding_is_for_admins_only(
     assert done.status_code == 200 and done.json()["content_rows"] == 1
     assert (await client.get("/v1/audit/sessions/s-ask/content",
                              auth=("alice", PASSWORD))).status_code == 410
+    # Content still in flight for the shredded session must not get a fresh, readable key.
+    await service.writer.append([_content("s-ask", 2)])
+    assert (await client.get("/v1/audit/sessions/s-ask/content",
+                             auth=("alice", PASSWORD))).status_code == 410
+    assert _scan(postgres_dsn, "綾瀬川") == []
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_content_keys WHERE session_id = "
+                            "'s-ask'").fetchone() == (0,)
     with psycopg.connect(postgres_dsn) as conn:
         rows = conn.execute("SELECT action, outcome, auditor_id FROM audit_events "
                             "WHERE action LIKE 'audit.content.shred%%' OR "

@@ -22,8 +22,8 @@ def test_sealed_fields_are_unreadable_without_the_key_and_bound_to_their_row() -
     assert unseal(sealed, key) == PAYLOAD
     with pytest.raises(Shredded):
         unseal(sealed, None)
-    with pytest.raises(InvalidTag):
-        unseal(sealed, new_data_key())  # another session's key
+    with pytest.raises(Shredded):  # sealed under another key (destroyed): shredded, not tampered
+        unseal(sealed, new_data_key())
     with pytest.raises(InvalidTag):  # moved onto another event: the associated data differs
         unseal(sealed | {"event_id": "e2"}, key)
     box = dict(sealed["sealed_fields"])
@@ -58,3 +58,15 @@ async def test_refused_sign_ins_are_bounded_per_account_and_window() -> None:
          {"aggregated": True, "count": 2, "window_s": 60, "account": "alice"})]
     await failed.refused("alice", "auditor.login_failed")  # a new window: recorded at once
     assert rows[-1] == ("alice", "auditor.login_failed", {"aggregated": False})
+
+
+def test_only_the_audit_service_certifies_a_shredding() -> None:
+    """Ingest owns `erasure` certificates over NATS, but not the trail's own shredding."""
+    from madoguchi.audit.sender import sender_problem
+    from madoguchi.shared.contracts import AuditActor, AuditEvent
+
+    forged = AuditEvent(session_id="s1", kind="erasure", action="content.shredded",
+                        outcome="success", actor=AuditActor(service="ingest"))
+    assert sender_problem(forged, forged.subject()) == "reserved_kind"
+    erased = forged.model_copy(update={"action": "session.erased"})
+    assert sender_problem(erased, erased.subject()) is None

@@ -1,14 +1,14 @@
 """The per-session data keys that seal conversation content in the trail (`sealing`).
 
 A key is made when a session's first content row is written and is readable until
-`created_at + retention`; then `AuditWriter.shred` destroys it and records an erasure
-certificate in the same transaction. Keys are cached per process only once their transaction
-has committed, so a rolled-back key is never used to seal a stored row.
+`created_at + retention`; then `AuditWriter.shred` destroys it, marks the session shredded and
+records an erasure certificate in the same transaction. Keys are read inside the writer's
+transaction under the chain lock, never cached: with several replicas a cache would go on
+sealing with a key another replica destroyed.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,41 +27,39 @@ class KeyState:
 
 
 class ContentKeys:
-    def __init__(self, retention: timedelta = DEFAULT_RETENTION, cache_size: int = 10_000
-                 ) -> None:
+    def __init__(self, retention: timedelta = DEFAULT_RETENTION) -> None:
         self.retention = retention
-        self._cache: OrderedDict[str, bytes] = OrderedDict()
-        self._cache_size = cache_size
 
     async def for_sealing(self, conn: AsyncConn, sessions: Iterable[str]) -> dict[str, bytes]:
-        """Each session's key, made where missing; call inside the writer's transaction and
-        `remember` the result after commit."""
-        wanted = set(sessions)
-        found = {s: self._cache[s] for s in wanted if s in self._cache}
-        missing = sorted(wanted - set(found))
-        if missing:
+        """Each session's key, made where missing; call inside the writer's transaction,
+        after the chain lock (which `AuditWriter.shred` takes too, so a key cannot be
+        destroyed between this read and the rows it seals). A shredded session gets a key
+        that is never stored: what arrives after the shredding is unreadable at once."""
+        wanted = sorted(set(sessions))
+        cur = await conn.execute(
+            "SELECT session_id FROM audit_shredded_sessions WHERE session_id = ANY(%s)",
+            (wanted,))
+        shredded = {str(r[0]) for r in await cur.fetchall()}
+        keep = [s for s in wanted if s not in shredded]
+        found = {s: new_data_key() for s in shredded}  # discarded with this transaction
+        if keep:
             await conn.execute(
                 "INSERT INTO audit_content_keys (session_id, data_key, readable_until) "
                 "SELECT s, k, now() + make_interval(secs => %s) "
                 "FROM unnest(%s::text[], %s::bytea[]) AS t(s, k) "
                 "ON CONFLICT (session_id) DO NOTHING",
-                (self.retention.total_seconds(), missing, [new_data_key() for _ in missing]))
+                (self.retention.total_seconds(), keep, [new_data_key() for _ in keep]))
             cur = await conn.execute(
                 "SELECT session_id, data_key FROM audit_content_keys WHERE session_id = ANY(%s)",
-                (missing,))
+                (keep,))
             found |= {str(s): bytes(k) for s, k in await cur.fetchall()}
         return found
 
-    def remember(self, keys: dict[str, bytes]) -> None:
-        for session, key in keys.items():
-            self._cache[session] = key
-            self._cache.move_to_end(session)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
 
-    def forget(self, sessions: Iterable[str]) -> None:
-        for session in sessions:
-            self._cache.pop(session, None)
+async def is_shredded(conn: AsyncConn, session_id: str) -> bool:
+    cur = await conn.execute(
+        "SELECT 1 FROM audit_shredded_sessions WHERE session_id = %s", (session_id,))
+    return await cur.fetchone() is not None
 
 
 async def key_state(conn: AsyncConn, session_id: str) -> KeyState | None:

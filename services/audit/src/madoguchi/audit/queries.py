@@ -12,7 +12,7 @@ from psycopg import sql
 
 from madoguchi.audit import merkle
 from madoguchi.audit.chain import timestamp
-from madoguchi.audit.content_keys import key_state
+from madoguchi.audit.content_keys import is_shredded, key_state
 from madoguchi.audit.db import AsyncConn
 from madoguchi.audit.ledger import leaf_hashes
 from madoguchi.audit.sealing import Shredded, is_sealed, unseal
@@ -146,12 +146,16 @@ async def session_content(conn: AsyncConn, session_id: str) -> dict[str, Any] | 
     if not rows:
         return None
     state = await key_state(conn, session_id)
-    if state is None and any(is_sealed(json.loads(r[2])) for r in rows):
+    if await is_shredded(conn, session_id) or (
+            state is None and any(is_sealed(json.loads(r[2])) for r in rows)):
         raise Shredded(session_id)
     items = []
     for seq, occurred_at, payload in rows:
         try:
             opened = unseal(json.loads(payload), state.data_key if state else None)
+        except Shredded:  # sealed under a key that no longer exists
+            items.append({"seq": seq, "error": "shredded"})
+            continue
         except InvalidTag:  # altered or moved ciphertext: say so, never guess
             items.append({"seq": seq, "error": "ciphertext failed authentication"})
             continue

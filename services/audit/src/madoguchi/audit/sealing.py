@@ -11,6 +11,7 @@ a ciphertext to its event and session: it cannot be moved to another row or sess
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 from typing import Any
@@ -42,8 +43,14 @@ def seal(payload: dict[str, Any], key: bytes) -> dict[str, Any]:
     ciphertext = AESGCM(key).encrypt(nonce, plain, _aad(payload["event_id"],
                                                         payload["session_id"]))
     return payload | {"fields": {}, SEALED: {
-        "alg": ALGORITHM, "nonce": base64.b64encode(nonce).decode(),
+        "alg": ALGORITHM, "kid": key_id(key), "nonce": base64.b64encode(nonce).decode(),
         "ciphertext": base64.b64encode(ciphertext).decode()}}
+
+
+def key_id(key: bytes) -> str:
+    """Names the key a row was sealed under (not secret: a hash), so that a row sealed under a
+    destroyed or discarded key reads as shredded, never as tampered."""
+    return hashlib.sha256(b"madoguchi-content-key/v1" + key).hexdigest()[:16]
 
 
 def is_sealed(payload: dict[str, Any]) -> bool:
@@ -60,6 +67,8 @@ def unseal(payload: dict[str, Any], key: bytes | None) -> dict[str, Any]:
     box = payload[SEALED]
     if box.get("alg") != ALGORITHM:
         raise ValueError("unknown sealing algorithm")
+    if box.get("kid") != key_id(key):
+        raise Shredded(payload.get("session_id"))
     plain = AESGCM(key).decrypt(base64.b64decode(box["nonce"]),
                                 base64.b64decode(box["ciphertext"]),
                                 _aad(payload["event_id"], payload["session_id"]))

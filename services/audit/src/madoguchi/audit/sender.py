@@ -13,6 +13,7 @@ from madoguchi.audit.chain import StoredEvent
 from madoguchi.shared.contracts import RESERVED_AUDIT_KINDS, AuditActor, AuditEvent, RedactedContent
 
 REJECTED_ACTION = "audit.sender_rejected"
+AUDIT_SERVICE_ACTIONS = frozenset({"content.shredded"})
 
 
 def subject_sender(subject: str) -> str:
@@ -29,6 +30,8 @@ def sender_problem(event: StoredEvent, subject: str) -> str | None:
     owner = RESERVED_AUDIT_KINDS.get(kind)
     if owner is not None and owner != subject_sender(subject):
         return "reserved_kind"
+    if isinstance(event, AuditEvent) and event.action in AUDIT_SERVICE_ACTIONS:
+        return "reserved_kind"  # the audit service writes these itself, never over NATS
     return None
 
 

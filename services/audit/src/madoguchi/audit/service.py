@@ -50,7 +50,7 @@ class AuditService:
             if applied:
                 log.info("migrations applied", extra={"count": len(applied)})
         self._conn = await connect_app(self.dsn)
-        if (found := await schema_version(self._conn)) != latest():
+        if (found := await schema_version(self._conn)) < latest():
             await self._conn.close()
             raise StartupError(f"audit schema is at version {found}, this release needs "
                                f"{latest()}: run the migration job (python -m "

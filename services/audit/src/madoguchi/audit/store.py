@@ -59,17 +59,11 @@ class AuditWriter:
             if len({e.event_id for e in events}) == len(events):
                 try:
                     async with self._conn.transaction():
-                        keys = await self._content_keys(events)
-                        stored = await self._append_batch(events, keys)
-                    self._keys.remember(keys)  # committed: only now may the keys be reused
-                    return stored
+                        return await self._append_batch(events)
                 except _StoredAlready:
                     pass
             async with self._conn.transaction():
-                keys = await self._content_keys(events)
-                result = await self._append_row_by_row(events, keys)
-            self._keys.remember(keys)
-            return result
+                return await self._append_row_by_row(events)
 
     async def shred(self, *, session_id: str | None = None, reason: str = "retention",
                     auditor_id: str | None = None, limit: int = 500) -> list[Shredding]:
@@ -77,6 +71,7 @@ class AuditWriter:
         and chain an erasure certificate for each in the same transaction: a key is gone if
         and only if the trail says so."""
         async with self._lock, self._conn.transaction():
+            await self._lock_chain()  # no append reads a key while it is destroyed
             if session_id is None:
                 cur = await self._conn.execute(
                     "DELETE FROM audit_content_keys WHERE session_id IN (SELECT session_id "
@@ -90,6 +85,9 @@ class AuditWriter:
             destroyed = [(str(r[0]), r[1], r[2]) for r in await cur.fetchall()]
             if not destroyed:
                 return []
+            await self._conn.execute(
+                "INSERT INTO audit_shredded_sessions (session_id) SELECT unnest(%s::text[]) "
+                "ON CONFLICT DO NOTHING", ([d[0] for d in destroyed],))
             cur = await self._conn.execute(
                 "SELECT session_id, count(*) FROM audit_events WHERE kind = 'content' "
                 "AND session_id = ANY(%s) GROUP BY session_id", ([d[0] for d in destroyed],))
@@ -101,13 +99,15 @@ class AuditWriter:
                             "readable_until": timestamp(until), "content_rows": rows.get(sid, 0),
                             "algorithm": ALGORITHM, "store": "audit_content_keys"},
             ) for sid, created, until in destroyed]
-            seqs = await self._append_row_by_row(certificates, {})
-        self._keys.forget(d[0] for d in destroyed)
+            seqs = await self._append_row_by_row(certificates)
         return [Shredding(sid, created, until, rows.get(sid, 0), int(seq or 0))
                 for (sid, created, until), seq in zip(destroyed, seqs, strict=True)]
 
-    async def _head(self) -> tuple[int, bytes]:
+    async def _lock_chain(self) -> None:
         await self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+
+    async def _head(self) -> tuple[int, bytes]:
+        await self._lock_chain()  # re-entrant within the transaction
         cur = await self._conn.execute(
             "SELECT seq, row_hash FROM audit_events ORDER BY seq DESC LIMIT 1")
         head = await cur.fetchone()
@@ -117,9 +117,9 @@ class AuditWriter:
         sessions = {e.session_id for e in events if isinstance(e, RedactedContent)}
         return await self._keys.for_sealing(self._conn, sessions) if sessions else {}
 
-    async def _append_batch(self, events: Sequence[StoredEvent], keys: dict[str, bytes],
-                            ) -> list[int | None]:
+    async def _append_batch(self, events: Sequence[StoredEvent]) -> list[int | None]:
         seq, prev = await self._head()
+        keys = await self._content_keys(events)
         rows: list[tuple[object, ...]] = []
         recorded_at = datetime.now(UTC)
         for event in events:
@@ -140,9 +140,9 @@ class AuditWriter:
                     break
         return stored
 
-    async def _append_row_by_row(self, events: Sequence[StoredEvent], keys: dict[str, bytes],
-                                 ) -> list[int | None]:
+    async def _append_row_by_row(self, events: Sequence[StoredEvent]) -> list[int | None]:
         seq, prev = await self._head()
+        keys = await self._content_keys(events)
         result: list[int | None] = []
         for event in events:
             row = row_for(event, seq=seq + 1, prev_hash=prev, recorded_at=datetime.now(UTC),

@@ -28,6 +28,17 @@ _BLOCK = (
     # Not a counter window (3番窓口), a floor, a fee or a head count.
     r"(?!窓口|窓|番線|階|円|人|名|件|時|分)"
 )
+# After a prefecture a 町 or 村 may stand alone (三宅島三宅村), and hiragana may be part of the
+# name (あきる野市, 日の出町); without a prefecture the city needs 市/区/郡 and no hiragana.
+_CITY_IN_PREF = (
+    rf"(?:[{_KANJI}ァ-ヶーぁ-ゖ]{{1,6}}?(?:市|区|郡|町|村)"
+    rf"(?:[{_KANJI}ァ-ヶーぁ-ゖ]{{1,5}}?(?:区|町|村))?)"
+)
+# The building and room that follow the block (コーポ山田 203号室, シティ 304, パレスの1105).
+_BUILDING = (
+    rf"(?:[ ]?[{_KANJI}ァ-ヶーA-Za-z]{{1,12}}[ の-]?\d{{1,4}}(?:号室|号)?(?![\d-])"
+    r"|[ ]?\d{1,4}号室)"
+)
 _ROMAJI_WARD = r"[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura)\b"
 
 ADDRESS_CONTEXT = ("住所", "住まい", "住んで", "address", "地址", "주소", "địa chỉ", "転入", "転居")
@@ -38,8 +49,12 @@ class JapaneseAddressRecognizer(ContextPatternRecognizer):
         super().__init__(
             "ADDRESS_JP",
             [
-                Pattern("pref_city_block", rf"(?:{_PREFECTURES}){_CITY}{_TOWN}{_BLOCK}?", 0.75),
-                Pattern("city_block", rf"{_CITY}{_TOWN}{_BLOCK}", 0.65),
+                # With and without the block: a lazy town before an optional block would stop
+                # the match at the city.
+                Pattern("pref_city_block",
+                        rf"(?:{_PREFECTURES}){_CITY_IN_PREF}{_TOWN}{_BLOCK}{_BUILDING}?", 0.8),
+                Pattern("pref_city", rf"(?:{_PREFECTURES}){_CITY_IN_PREF}", 0.75),
+                Pattern("city_block", rf"{_CITY}{_TOWN}{_BLOCK}{_BUILDING}?", 0.65),
                 Pattern("romaji_block_ward",
                         rf"\d+-\d+(?:-\d+)?,? (?:[A-Z][a-z]+(?:-[A-Za-z]+)*,? )?{_ROMAJI_WARD}"
                         rf"(?:,? [A-Z][a-z]+(?:-to|-fu|-ken)?)?", 0.7),

@@ -77,7 +77,13 @@ class EmailRecognizer(ContextPatternRecognizer):
         super().__init__(
             "EMAIL",
             [Pattern("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@"
-                              r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z])", 0.9)],
+                              r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z])", 0.9),
+             # read out: "taro アットマーク example ドット jp", "taro at example dot com"
+             Pattern("email_spoken_ja", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+ ?"
+                                        r"(?:アットマーク|アット) ?[A-Za-z0-9-]+"
+                                        r"(?: ?(?:ドット|\.) ?[A-Za-z0-9-]+)+(?![A-Za-z])", 0.8),
+             Pattern("email_spoken_en", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+ at "
+                                        r"[A-Za-z0-9-]+(?: dot [A-Za-z0-9-]+)+(?![A-Za-z])", 0.6)],
             ("mail", "メール", "邮箱", "이메일", "email"), language, name="email",
         )
 

@@ -18,7 +18,7 @@ _MONTHS = (
 
 BIRTH_CONTEXT = (
     "生年月日", "生まれ", "誕生日", "生年", "born", "birth", "dob", "birthday", "出生", "生日",
-    "생년월일", "태어", "생일", "ngày sinh", "sinh ngày", "sinh năm", "sinh vào",
+    "생년월일", "태어", "생일", "ngày sinh", "sinh ngày", "sinh năm", "sinh vào", "tôi sinh",
 )
 
 
@@ -27,7 +27,8 @@ class DateOfBirthRecognizer(ContextPatternRecognizer):
         super().__init__(
             "DATE_OF_BIRTH",
             [
-                Pattern("ja_full", rf"{_YEAR}\s?年\s?{_N}\s?月\s?{_N}\s?日", 0.35),
+                # 1985年の3月5日 as spoken; 号 for the day in Chinese (1985年3月5号)
+                Pattern("ja_full", rf"{_YEAR}\s?年\s?の?\s?{_N}\s?月\s?{_N}\s?(?:日|号)", 0.35),
                 Pattern("ja_year_month", rf"{_YEAR}\s?年\s?{_N}\s?月(?!\s?{_N}\s?日)", 0.25),
                 Pattern("ja_year_born", rf"{_YEAR}\s?年(?=\s?(?:生まれ|の生まれ))", 0.8),
                 Pattern("era_letter", r"(?<![A-Za-z])[MTSHR]\d{1,2}[./]\d{1,2}[./]\d{1,2}(?!\d)",

@@ -34,7 +34,11 @@ from madoguchi.redaction.nlp import (
     pipeline_versions,
 )
 from madoguchi.redaction.normalize import normalize
-from madoguchi.redaction.person import NerPersonRecognizer, SpokenNameRecognizer
+from madoguchi.redaction.person import (
+    NerPersonRecognizer,
+    SpokenNameRecognizer,
+    SurnameRecognizer,
+)
 from madoguchi.redaction.recognizer_base import FLAGS
 
 RULES_VERSION = "2026.11.1"
@@ -70,6 +74,8 @@ def build_recognizers(language: str) -> list[EntityRecognizer]:
     recognizers: list[EntityRecognizer] = [cls(language) for cls in _RECOGNIZERS]
     if language in PIPELINES:
         recognizers.append(NerPersonRecognizer(language))
+    if language == "ja":
+        recognizers.append(SurnameRecognizer(language))
     return recognizers
 
 

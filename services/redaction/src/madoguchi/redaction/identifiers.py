@@ -69,7 +69,9 @@ class ResidenceCardRecognizer(ContextPatternRecognizer):
     def __init__(self, language: str) -> None:
         super().__init__(
             "RESIDENCE_CARD",
-            [Pattern("residence_card", _AN_B + r"[A-Za-z]{2}-?\d{8}-?[A-Za-z]{2}" + _AN_A, 0.85)],
+            # read out in its three parts, a recogniser may put spaces between them
+            [Pattern("residence_card",
+                     _AN_B + r"[A-Za-z]{2}[- ]?\d{8}[- ]?[A-Za-z]{2}" + _AN_A, 0.85)],
             RESIDENCE_CARD_CONTEXT, language, name="residence_card",
         )
 
@@ -80,9 +82,10 @@ class PassportRecognizer(ContextPatternRecognizer):
             "PASSPORT",
             [
                 # Japan: 2 letters + 7 digits (TK1234567). Other shapes need the word passport.
-                Pattern("passport_jp", _AN_B + r"[A-Za-z]{2}-?\d{7}" + _AN_A, 0.5),
-                Pattern("passport_letter_8", _AN_B + r"[A-Za-z]\d{8}" + _AN_A, 0.3),
-                Pattern("passport_letter_7", _AN_B + r"[A-Za-z]\d{7}" + _AN_A, 0.3),
+                # (a space after the letters: how a recogniser writes "T K, 1234567")
+                Pattern("passport_jp", _AN_B + r"[A-Za-z]{2}[- ]?\d{7}" + _AN_A, 0.5),
+                Pattern("passport_letter_8", _AN_B + r"[A-Za-z] ?\d{8}" + _AN_A, 0.3),
+                Pattern("passport_letter_7", _AN_B + r"[A-Za-z] ?\d{7}" + _AN_A, 0.3),
                 Pattern("passport_digits_9", _AN_B + r"\d{9}" + _AN_A, 0.1),
             ],
             PASSPORT_CONTEXT, language, name="passport", window=(40, 12),

@@ -8,6 +8,7 @@ remembers the half-open span of original characters it came from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -28,8 +29,11 @@ _SPOKEN = sorted({
 # A run of fewer spoken digits is far more likely an ordinary word (イチゴ, サンゴ).
 _MIN_SPOKEN_KATAKANA = 3
 _MIN_SPOKEN_HIRAGANA = 4
-# Spaces and の (090の1234) separate digit groups in speech; commas do not (1,000円).
-_DIGIT_JOINERS = frozenset(" \tのノ")
+# Spaces, の (090の1234) and 、 separate digit groups in speech; ASCII commas do not (1,000円).
+_DIGIT_JOINERS = frozenset(" \tのノ、")
+# Hesitations a recogniser writes between the groups of a number read out (090 えー 1234).
+_FILLERS = ("えーと", "えっと", "えー", "ええと", "あのー", "あの", "uh", "um", "嗯", "呃",
+            "어", "음", "ờ")
 _GROUP_MARK = "ノ"
 
 
@@ -53,6 +57,7 @@ def normalize(text: str) -> NormalizedText:
     pieces = _kanji_digits(pieces)
     pieces = _spoken_digits(pieces, near_digits=False)
     pieces = _spoken_digits(pieces, near_digits=True)
+    pieces = _hangul_digits(pieces)
     pieces = _dashes(pieces)
     pieces = _join_digit_groups(pieces)
     return NormalizedText(
@@ -163,6 +168,26 @@ def _spoken_run(
     return tokens
 
 
+_HANGUL_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
+                  "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
+# A number read out in Sino-Korean digits: space-separated words made only of digit syllables,
+# seven or more in all (one such word alone is too often a real word: 이사, 오일, 사이).
+_MIN_HANGUL_DIGITS = 7
+
+
+def _hangul_digits(pieces: list[_Piece]) -> list[_Piece]:
+    """`공구공 일이삼사 오육칠팔` → `090 1234 5678`."""
+    text = "".join(p[0] for p in pieces)
+    out = list(pieces)
+    for match in re.finditer(r"(?<![가-힣])[공영일이삼사오육륙칠팔구]{2,4}"
+                             r"(?: [공영일이삼사오육륙칠팔구]{2,4})+(?![가-힣])", text):
+        if sum(c != " " for c in match.group()) >= _MIN_HANGUL_DIGITS:
+            for k in range(match.start(), match.end()):
+                char, start, end = out[k]
+                out[k] = (_HANGUL_DIGITS.get(char, char), start, end)
+    return out
+
+
 def _dashes(pieces: list[_Piece]) -> list[_Piece]:
     out: list[_Piece] = []
     for index, (char, start, end) in enumerate(pieces):
@@ -179,19 +204,37 @@ def _dashes(pieces: list[_Piece]) -> list[_Piece]:
 
 
 def _join_digit_groups(pieces: list[_Piece]) -> list[_Piece]:
-    """`090 1234 5678` / `090の1234の5678` → `090-1234-5678`: speech splits numbers in groups."""
+    """`090 1234 5678` / `090の1234の5678` / `090 えー 1234` → `090-1234-5678`: speech splits
+    numbers in groups, sometimes with a hesitation between them."""
+    text = "".join(p[0] for p in pieces)
     out: list[_Piece] = []
     i = 0
     while i < len(pieces):
-        char = pieces[i][0]
-        if char in _DIGIT_JOINERS and out and _is_digit(out[-1][0]):
-            j = i
-            while j < len(pieces) and pieces[j][0] in _DIGIT_JOINERS:
-                j += 1
-            if j < len(pieces) and _is_digit(pieces[j][0]) and j - i <= 2:
-                out.append(("-", pieces[i][1], pieces[j - 1][2]))
-                i = j
-                continue
+        if out and _is_digit(out[-1][0]) and (gap := _group_gap(text, i)):
+            out.append(("-", pieces[i][1], pieces[i + gap - 1][2]))
+            i += gap
+            continue
         out.append(pieces[i])
         i += 1
     return out
+
+
+def _group_gap(text: str, start: int) -> int:
+    """Length of the separator at `start` between two digit groups (0: none): one or two
+    joiners, or a filler word with spaces around it."""
+    j = start
+    while j < len(text) and text[j] in _DIGIT_JOINERS and j - start < 2:
+        j += 1
+    if j > start and j < len(text) and _is_digit(text[j]):
+        return j - start
+    for filler in _FILLERS:
+        k = start
+        while k < len(text) and text[k] in " \t、":
+            k += 1
+        if text.startswith(filler, k):
+            k += len(filler)
+            while k < len(text) and text[k] in " \t、":
+                k += 1
+            if k < len(text) and _is_digit(text[k]) and k - start <= len(filler) + 4:
+                return k - start
+    return 0

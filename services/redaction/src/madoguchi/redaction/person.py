@@ -42,13 +42,22 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                                      r"(?=\s?(?:と申します|といいます|と言います))", 0.75),
             Pattern("ja_honorific", rf"(?<![\p{{Han}}ァ-ヶー])(?:\p{{Han}}{{2,4}}|{_KATAKANA_NAME})"
                                     rf"(?=\s?{_HONORIFIC})", 0.55),
-            Pattern("latin_in_cjk", r"(?<![A-Za-z])[A-Z][a-z]+(?: [A-Z][a-z]+){1,3}(?![A-Za-z])",
+            # Capitalised words in a script that has no case (Nguyen Van An, Ông Châu Lê), and
+            # the passport order with the family name in capitals (YOSHIDA Hideki).
+            Pattern("latin_in_cjk", r"(?<!\p{Latin})\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,3}"
+                                    r"(?!\p{Latin})",
                     0.3 if language in {"en", "vi"} else 0.5),
+            Pattern("latin_caps_family", r"(?<!\p{Latin})\p{Lu}{2,}(?: \p{Lu}\p{Ll}+){1,2}"
+                                         r"(?!\p{Latin})",
+                    0.6),
             Pattern("en_intro", rf"(?<=(?i:my name is|name is|i'm called|call me|this is|"
                                 rf"my name's)\s){_LATIN_NAME}", 0.75),
             Pattern("en_title", rf"(?<=(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s){_LATIN_NAME}", 0.7),
+            # the title and a degree or generation with it: "Mrs. Kristen Smith DDS"
+            Pattern("en_title_whole", rf"(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? {_LATIN_NAME}"
+                                      r"(?: (?:Jr|Sr|II|III|IV|MD|DDS|DVM|PhD)\b\.?)?", 0.7),
             Pattern("zh_intro", r"(?<=(?:我叫|我的名字是|名字是|名字叫|姓名是|叫做|我姓)\s?)"
-                                r"\p{Han}{2,4}(?=\s?(?:[，。,.！!、]|$|先生|女士|小姐))", 0.75),
+                                r"\p{Han}{2,4}(?=\s|[，。,.！!、]|$|先生|女士|小姐)", 0.75),
             Pattern("zh_title", r"(?<![\p{Han}])\p{Han}{2,3}(?=先生|女士|小姐)", 0.5),
             Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은)\s?)\p{Hangul}{2,4}"
                                 r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며))", 0.75),
@@ -57,6 +66,16 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
             Pattern("vi_intro", rf"(?<=(?i:tên tôi là|tôi tên là|tôi là|tên là|họ tên là|tên)\s)"
                                 rf"{_LATIN_NAME}", 0.75),
         ]
+        if language == "vi":
+            # Vietnamese capitalises names only: two or more capitalised words are a name,
+            # with the form of address before it (Ông, Chị, Quý cô ...).
+            patterns.append(Pattern(
+                "vi_name", r"(?<!\p{Latin})(?:(?:Quý (?:ông|bà|cô)|Ông|ông|Bà|bà|Cô|cô|Anh|anh|Chị|"
+                           r"chị|Em|em) )?\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,3}(?!\p{Latin})", 0.5))
+        if language != "ko":
+            # Hangul inside another language's sentence is almost always a Korean name.
+            patterns.append(Pattern("hangul_in_other", r"(?<!\p{Hangul})\p{Hangul}{2,4}"
+                                                       r"(?!\p{Hangul})", 0.5))
         super().__init__("PERSON", patterns, PERSON_CONTEXT, language, name="spoken_name")
 
     def invalidate_result(self, pattern_text: str) -> bool:
@@ -99,3 +118,64 @@ class NerPersonRecognizer(EntityRecognizer):
                 },
             ))
         return results
+
+
+class SurnameRecognizer(EntityRecognizer):
+    """Japanese names the NER misses (kana names, a name read with a space, a lone given name
+    after a surname) found from the dictionary instead: SudachiPy tags surnames and given
+    names (`名詞-固有名詞-人名-姓` / `-名`). A name starts at a surname and runs over the tokens
+    written together with it, and over one more word after a single space when that word is a
+    given name or a noun in the same script kind (マツモト キョウスケ, もり みかこ)."""
+
+    SURNAME, GIVEN = "人名-姓", "人名-名"
+
+    def __init__(self, language: str = "ja", score: float = 0.6) -> None:
+        self.score = score
+        self.recognizer_name = f"surname_{language}"
+        super().__init__(supported_entities=["PERSON"], supported_language=language,
+                         name=self.recognizer_name)
+
+    def load(self) -> None:
+        return None
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        tokens = list(nlp_artifacts.tokens) if nlp_artifacts is not None else []
+        results = []
+        i = 0
+        while i < len(tokens):
+            if self.SURNAME not in tokens[i].tag_ or tokens[i].text in _NOT_NAMES:
+                i += 1
+                continue
+            start, end, j = tokens[i].idx, tokens[i].idx + len(tokens[i].text), i + 1
+            spaced = False
+            while j < len(tokens):
+                token, gap = tokens[j], text[end:tokens[j].idx]
+                if gap == "" and _name_part(token):
+                    end = token.idx + len(token.text)
+                elif gap == " " and not spaced and _name_part(token, spaced=True):
+                    end, spaced = token.idx + len(token.text), True
+                elif gap.strip() == "" and token.text.isspace():
+                    pass  # GiNZA keeps a space as its own token
+                else:
+                    break
+                j += 1
+            results.append(RecognizerResult("PERSON", start, end, self.score, recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.recognizer_name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: True}))
+            i = j
+        return results
+
+
+def _name_part(token: object, *, spaced: bool = False) -> bool:
+    """A token that continues a name: a given name or surname; joined directly also a short
+    nominal suffix (みか|こ); after a space a one-word noun in kana or kanji."""
+    tag, text = getattr(token, "tag_", ""), getattr(token, "text", "")
+    if text.isspace() or text in _NOT_NAMES or re.fullmatch(_HONORIFIC, text):
+        return False
+    if "人名" in tag:
+        return True
+    if not spaced:
+        return tag.startswith("接尾辞-名詞的") and len(text) == 1 and text not in "様氏君"
+    return tag.startswith("名詞") and bool(re.fullmatch(r"[ぁ-ゖァ-ヶー\p{Han}]{1,6}", text))

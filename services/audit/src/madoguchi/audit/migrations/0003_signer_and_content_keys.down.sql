@@ -1,3 +1,4 @@
+DROP TABLE audit_shredded_sessions;
 DROP TABLE audit_content_keys;
 DROP FUNCTION audit_content_keys_no_update();
 REVOKE SELECT ON schema_migrations FROM madoguchi_audit_app, madoguchi_audit_signer;

@@ -37,5 +37,13 @@ $$;
 CREATE TRIGGER audit_content_keys_no_update BEFORE UPDATE ON audit_content_keys
     FOR EACH ROW EXECUTE FUNCTION audit_content_keys_no_update();
 
-REVOKE ALL ON audit_content_keys FROM PUBLIC;
+-- Sessions whose content was shredded: content that arrives later (a backlog, work in flight)
+-- is sealed under a key that is thrown away at once, never under a fresh readable key.
+CREATE TABLE audit_shredded_sessions (
+    session_id  text PRIMARY KEY CHECK (session_id ~ '^[A-Za-z0-9_-]{1,64}$'),
+    shredded_at timestamptz NOT NULL DEFAULT now()
+);
+
+REVOKE ALL ON audit_content_keys, audit_shredded_sessions FROM PUBLIC;
 GRANT SELECT, INSERT, DELETE ON audit_content_keys TO madoguchi_audit_app;
+GRANT SELECT, INSERT ON audit_shredded_sessions TO madoguchi_audit_app;
