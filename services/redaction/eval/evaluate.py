@@ -3,8 +3,9 @@ corpora: `regression` (corpus.py, written together with the rules: an upper boun
 two splits of the independent corpus (independent.py: Faker values, separate templates and
 seeds; `test` is only ever evaluated, never tuned on). A gold entity counts as found only
 when predictions of the same type cover all of its characters (a partial mask may still
-leak); a prediction is a true positive when it overlaps a gold entity of its type. `leaked` counts gold entities with any character left
-unmasked by predictions of any type — the privacy figure.
+leak); a prediction is a true positive when it overlaps a gold entity of its type. `leaked`
+counts gold entities with any character left unmasked by predictions of any type — the privacy
+figure.
 
 Run: `make eval` (writes bench/results/redaction_eval.json).
 """

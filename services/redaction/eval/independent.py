@@ -141,22 +141,28 @@ def r_passport(fake: Faker, rng: random.Random, language: str) -> str:
     return value
 
 
+def _ja(rng: random.Random) -> Faker:
+    """A ja_JP Faker seeded from the split's generator: the corpus is reproducible."""
+    ja = Faker("ja_JP")
+    ja.seed_instance(rng.randrange(2**31))
+    return ja
+
+
 def r_phone(fake: Faker, rng: random.Random, language: str) -> str:
-    number = Faker("ja_JP").numerify(rng.choice(
+    number = _ja(rng).numerify(rng.choice(
         ["090-####-####", "080-####-####", "070-####-####", "03-####-####", "06-####-####",
          "045-###-####", "0120-###-###", "050-####-####"]))
     return _digits(number.split("-"), rng, language)
 
 
 def r_postal(fake: Faker, rng: random.Random, language: str) -> str:
-    code = Faker("ja_JP").zipcode()
+    code = _ja(rng).zipcode()
     rendered = _digits(code.split("-"), rng, language)
     return ("〒" + rendered) if rng.random() < 0.5 else rendered
 
 
 def r_address(fake: Faker, rng: random.Random, language: str) -> str:
-    ja = Faker("ja_JP")
-    ja.seed_instance(rng.randrange(2**31))
+    ja = _ja(rng)
     chome, ban, gou = rng.randrange(1, 10), rng.randrange(1, 30), rng.randrange(1, 40)
     place = ja.prefecture() + ja.city() + ja.town()
     style = rng.random()
@@ -221,8 +227,7 @@ def r_email(fake: Faker, rng: random.Random, language: str) -> str:
 def r_person(fake: Faker, rng: random.Random, language: str) -> str:
     if language != "ja":
         return fake.name()
-    ja = Faker("ja_JP")
-    ja.seed_instance(rng.randrange(2**31))
+    ja = _ja(rng)
     style = rng.random()
     if style < 0.35:
         return ja.last_name() + rng.choice(["", " "]) + ja.first_name()

@@ -181,3 +181,21 @@ def test_redaction_replaces_with_typed_placeholders(detector: Detector) -> None:
     result = detector.redact("山田太郎と申します。電話は090-1234-5678です", "ja")
     assert result.text == "<PERSON>と申します。電話は<PHONE_JP>です"
     assert result.counts() == {"PERSON": 1, "PHONE_JP": 1}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("注文番号123456789012を確認しました", "ja"),
+    ("reference 1234 5678 90 please", "en"),
+    ("コードは イチニーサン ヨンゴーロク ナナハチキュー です", "ja"),
+])
+def test_a_long_number_no_recognizer_claims_is_masked_anyway(
+    detector: Detector, text: str, language: str,
+) -> None:
+    redacted = detector.redact(text, language).text
+    assert "<NUMBER>" in redacted
+    assert not any(c.isdigit() for c in redacted.replace("<NUMBER>", ""))
+
+
+def test_short_numbers_are_left_alone(detector: Detector) -> None:
+    for text in ("手数料は1,000円です", "3番窓口へどうぞ", "整理券は128番です"):
+        assert detector.redact(text, "ja").text == text

@@ -39,6 +39,14 @@ def _home(home: Path | None) -> Path:
 
 
 @app.command()
+def redact() -> None:
+    """Redact JSON lines from stdin ({"text", "language"}) to stdout ({"text", "findings"})."""
+    from madoguchi.ops.redact_cli import main as redact_main
+
+    redact_main()
+
+
+@app.command()
 def up(
     home: Path | None = typer.Option(None, help=HOME_HELP),
     detach: bool = typer.Option(False, "--detach", "-d", help="Run in the background."),

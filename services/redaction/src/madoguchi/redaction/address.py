@@ -18,8 +18,9 @@ _CITY = (
     rf"(?:[{_KANJI}ァ-ヶー]{{1,6}}?(?:市|区|郡)"
     rf"(?:[{_KANJI}ァ-ヶー]{{1,5}}?(?:区|町|村))?)"
 )
-# 町域 (大字/町名): kanji and katakana. Hiragana is left out so a particle (の, に) ends it.
-_TOWN = rf"(?:[{_KANJI}ァ-ヶー]{{0,10}}?)"
+# 町域 (大字/町名): kanji and katakana, and a single kana between kanji (丸の内, 松が谷, 二つ室);
+# other hiragana is left out so a particle (の, に) ends it.
+_TOWN = rf"(?:(?:[{_KANJI}ァ-ヶー]|(?<={_KANJI})[のがつヶケ](?={_KANJI})){{0,10}}?)"
 _BLOCK = (
     rf"(?:{_NUM}丁目(?:{_NUM}番地?(?:{_NUM}号?)?|-{_NUM}(?:-{_NUM})?)?"
     rf"|{_NUM}番地(?:{_NUM}号?|-{_NUM})?"

@@ -4,6 +4,7 @@ overlaps → Presidio anonymizer (typed placeholders such as `<MY_NUMBER>`)."""
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -33,7 +34,7 @@ from madoguchi.redaction.nlp import (
     analysis_language,
     pipeline_versions,
 )
-from madoguchi.redaction.normalize import normalize
+from madoguchi.redaction.normalize import NormalizedText, normalize
 from madoguchi.redaction.person import (
     NerPersonRecognizer,
     SpokenNameRecognizer,
@@ -41,7 +42,7 @@ from madoguchi.redaction.person import (
 )
 from madoguchi.redaction.recognizer_base import FLAGS
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.12.1"
 SCORE_THRESHOLD = 0.4
 _RECOGNIZERS = (
     MyNumberRecognizer, ResidenceCardRecognizer, PassportRecognizer, BankAccountRecognizer,
@@ -111,7 +112,7 @@ class Detector:
         for result in results:
             start, end = normalized.to_original(result.start, result.end)
             findings.append(Finding(result.entity_type, start, end, result.score))
-        return merge_overlaps(findings)
+        return merge_overlaps(findings + _long_numbers(normalized, findings))
 
     def redact(self, text: str, language: str | None) -> Redaction:
         findings = self.find(text, language)
@@ -123,6 +124,22 @@ class Detector:
             operators={"DEFAULT": OperatorConfig("replace")},  # `<ENTITY_TYPE>`
         )
         return Redaction(anonymized.text, findings)
+
+
+# Fail-safe: a run of 7+ digits (after spoken and kanji numerals are normalised; groups may be
+# joined by '-') that no recognizer claimed is masked anyway. Over-masking an audit record
+# costs little; a leak into the append-only trail is permanent.
+_LONG_NUMBER = re.compile(r"(?<![\d])\d(?:-?\d){6,}(?![\d])")
+FAIL_SAFE_ENTITY = "NUMBER"
+
+
+def _long_numbers(normalized: NormalizedText, found: list[Finding]) -> list[Finding]:
+    extra = []
+    for match in _LONG_NUMBER.finditer(normalized.text):
+        start, end = normalized.to_original(match.start(), match.end())
+        if not any(f.start <= start and end <= f.end for f in found):
+            extra.append(Finding(FAIL_SAFE_ENTITY, start, end, SCORE_THRESHOLD))
+    return extra
 
 
 def merge_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:

@@ -29,6 +29,7 @@ _SPOKEN = sorted({
 # A run of fewer spoken digits is far more likely an ordinary word (イチゴ, サンゴ).
 _MIN_SPOKEN_KATAKANA = 3
 _MIN_SPOKEN_HIRAGANA = 4
+_MIN_SPOKEN_NEAR_DIGITS = 2
 # Spaces, の (090の1234) and 、 separate digit groups in speech; ASCII commas do not (1,000円).
 _DIGIT_JOINERS = frozenset(" \tのノ、")
 # Hesitations a recogniser writes between the groups of a number read out (090 えー 1234).
@@ -119,8 +120,9 @@ def _spoken_digits(pieces: list[_Piece], *, near_digits: bool) -> list[_Piece]:
         hiragana = _is_hiragana(pieces[i][0])
         tokens = _spoken_run(pieces, folded, i, whole_word=not hiragana)
         minimum = _MIN_SPOKEN_HIRAGANA if hiragana else _MIN_SPOKEN_KATAKANA
-        if near_digits and hiragana and _beside_digits(pieces, i, sum(t[0] for t in tokens)):
-            minimum = _MIN_SPOKEN_KATAKANA
+        if near_digits and _beside_digits(pieces, i, sum(t[0] for t in tokens)):
+            # a short group beside digits already found: ゼロサン、2705-0151
+            minimum = _MIN_SPOKEN_KATAKANA if hiragana else _MIN_SPOKEN_NEAR_DIGITS
         previous = pieces[i - 1][0] if i else ""
         starts_word = hiragana or not _is_kana(previous) or previous in "ノの"
         if len(tokens) >= minimum and starts_word:

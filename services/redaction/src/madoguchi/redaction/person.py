@@ -105,6 +105,8 @@ class NerPersonRecognizer(EntityRecognizer):
             surface = entity.text.strip()
             if entity.label_ not in self.LABELS or len(surface) < 2 or surface in _NOT_NAMES:
                 continue
+            if any(char.isdigit() for char in surface):  # GiNZA's misreading of a number
+                continue
             end = entity.end_char
             tail = _KATAKANA_TAIL.match(text, end)
             if tail and surface[-1:] >= "ァ":
