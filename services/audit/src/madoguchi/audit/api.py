@@ -45,9 +45,12 @@ async def _connection(request: Request) -> AsyncIterator[AsyncConn]:
 Conn = Annotated[AsyncConn, Depends(_connection)]
 
 
-async def _auditor(request: Request, conn: Conn,
+async def _auditor(request: Request,
                    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
                    ) -> Auditor:
+    """Credentials and the sign-in limits are checked before any database connection is
+    opened, so a flood of bad requests cannot exhaust PostgreSQL's connections. (Endpoints
+    list `who` before `conn`: FastAPI resolves dependencies in that order.)"""
     service = _service(request)
     challenge = {"WWW-Authenticate": 'Basic realm="madoguchi-audit"'}
     if credentials is None:
@@ -59,10 +62,11 @@ async def _auditor(request: Request, conn: Conn,
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS,
                             "too many sign-in attempts: try again shortly",
                             headers={"Retry-After": "5"})
-    account = await authenticate(conn, credentials.username, credentials.password,
-                                 verify=service.logins.verify)
+    async with await connect_app(service.dsn) as conn:
+        account = await authenticate(conn, credentials.username, credentials.password,
+                                     verify=service.logins.verify)
+        known = account is not None or await account_exists(conn, credentials.username)
     if account is None:
-        known = await account_exists(conn, credentials.username)
         await service.failed_logins.refused(credentials.username if known else None,
                                             "auditor.login_failed")
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid credentials",
@@ -146,10 +150,13 @@ def create_app(service: AuditService) -> FastAPI:
     async def shred(who: Who, session_id: SessionPath) -> dict[str, Any]:
         """Destroy the session's content key now (a resident's request), admins only."""
         await admin_only(who, "audit.content.shred", {"session_id": session_id})
+        # The request is recorded before anything is destroyed; the certificate follows it.
         await record(who.auditor_id, "audit.content.shred", "success", {"session_id": session_id})
         done = await service.writer.shred(session_id=session_id, reason="request",
                                           auditor_id=who.auditor_id)
         if not done:
+            await record(who.auditor_id, "audit.content.shred", "failure",
+                         {"session_id": session_id, "reason_code": "no_key"})
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no content key for this session")
         return {"session_id": session_id, "shredded": True,
                 "certificate_seq": done[0].certificate_seq,

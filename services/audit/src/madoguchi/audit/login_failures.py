@@ -36,8 +36,13 @@ class FailedLogins:
         key = (account or UNKNOWN, action)
         window = self._windows.get(key)
         if window is None:
-            await self._record(account, action, "denied", {"aggregated": False})
+            # claimed before the await, so concurrent first refusals make one row, not many
             self._windows[key] = _Window(self._clock())
+            try:
+                await self._record(account, action, "denied", {"aggregated": False})
+            except BaseException:
+                del self._windows[key]  # not recorded: the next refusal tries again
+                raise
             return
         window.suppressed += 1
 
@@ -47,11 +52,12 @@ class FailedLogins:
         for key, window in list(self._windows.items()):
             if not all_windows and now - window.opened < self._window_s:
                 continue
-            del self._windows[key]
             if window.suppressed:
                 account, action = key
+                # recorded first: a database outage keeps the count for the next flush
                 await self._record(None if account == UNKNOWN else account,
                                    f"{action}.summary", "denied",
                                    {"aggregated": True, "count": window.suppressed,
                                     "window_s": self._window_s,
                                     "account": account})
+            del self._windows[key]

@@ -67,20 +67,23 @@ class AudioObjects:
 
     async def delete(self, key: str) -> None:
         """Tombstone the metadata, then delete each chunk; an absent object is fine: absent is
-        the goal. The tombstone goes first so that no reader finds half an object."""
+        the goal. The tombstone goes first so that no reader finds half an object; a retry
+        after a failure half-way finds the tombstone and deletes the chunks still there."""
         try:
-            info = await (await self._objects()).get_info(key)
+            info = await (await self._objects()).get_info(key, show_deleted=True)
         except (ObjectNotFoundError, NotFoundError):
             return
-        seqs: list[int] = []
-        with contextlib.suppress(ObjectCorruptError):  # a chunk short: delete what is there
-            async for msg in self._chunks(info):
-                seqs.append(int(msg.seq or 0))
-        tombstone = ObjectInfo(name=info.name, bucket=info.bucket, nuid=info.nuid, size=0,
-                               chunks=0, digest="", deleted=True)
-        await self._js.publish(
-            f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(key.encode()).decode()}",
-            json.dumps(tombstone.as_dict()).encode(), headers={"Nats-Rollup": "sub"})
-        for seq in seqs:
+        if not info.deleted:
+            tombstone = ObjectInfo(name=info.name, bucket=info.bucket, nuid=info.nuid, size=0,
+                                   chunks=0, digest="", deleted=True)
+            await self._js.publish(
+                f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(key.encode()).decode()}",
+                json.dumps(tombstone.as_dict()).encode(), headers={"Nats-Rollup": "sub"})
+        subject = f"$O.{self._bucket}.C.{info.nuid}"
+        while True:  # every chunk left under the object's nuid, whatever the metadata says
+            try:
+                msg = await self._js.get_msg(self._stream, seq=1, subject=subject, next=True)
+            except NotFoundError:
+                return
             with contextlib.suppress(NotFoundError):
-                await self._js.delete_msg(self._stream, seq)
+                await self._js.delete_msg(self._stream, int(msg.seq or 0))
