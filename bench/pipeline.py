@@ -24,6 +24,7 @@ from bench.stack import (
     tablet_session,
 )
 from madoguchi.testing.ingest.audio_corpus import encode
+from madoguchi.testing.stack import audit_env
 
 AUDIO = encode("wav", 1.0)
 DELIVERY_TIMEOUT_S = 20.0
@@ -187,7 +188,7 @@ async def run_stack(workdir: Path, *, full: bool, budget_s: float,
             with psycopg.connect(postgres.dsn(), autocommit=True) as admin:
                 admin.execute('CREATE DATABASE "audit"')
             procs["audit"] = BenchProcess(
-                "audit", secure, logs, {"DATABASE__DSN": postgres.dsn("audit")}).start()
+                "audit", secure, logs, audit_env(postgres.dsn("audit"))).start()
             procs["redaction"] = BenchProcess("redaction", secure, logs).start()
         procs["ingest"] = ingest_process(secure, logs).start()
         procs["recognition"] = BenchProcess(

@@ -34,6 +34,10 @@ class AudioObjects:
         self._bucket = bucket
         self._stream = f"OBJ_{bucket}"
         self._store: ObjectStore | None = None
+        # The chunks' sequence numbers seen by `read`, so that `delete` removes them without
+        # looking them up again (one request per chunk). Bounded: a read never deleted is
+        # dropped from here, and `delete` then walks the chunk subject instead.
+        self._read_chunks: dict[str, tuple[str, list[int]]] = {}
 
     async def _objects(self) -> ObjectStore:
         if self._store is None:
@@ -55,8 +59,13 @@ class AudioObjects:
         """The object's bytes, digest-checked. Raises ObjectNotFoundError when absent/deleted."""
         info = await (await self._objects()).get_info(key)
         data = bytearray()
+        seqs = []
         async for msg in self._chunks(info):
             data += msg.data or b""
+            seqs.append(int(msg.seq or 0))
+        if len(self._read_chunks) >= 1024:
+            self._read_chunks.pop(next(iter(self._read_chunks)))
+        self._read_chunks[key] = (str(info.nuid), seqs)
         if len(data) != int(info.size or 0):
             raise ObjectCorruptError("size differs from metadata")
         digest = (info.digest or "").removeprefix(OBJ_DIGEST_PREFIX).removeprefix(
@@ -69,16 +78,19 @@ class AudioObjects:
         """Tombstone the metadata, then delete each chunk; an absent object is fine: absent is
         the goal. The tombstone goes first so that no reader finds half an object; a retry
         after a failure half-way finds the tombstone and deletes the chunks still there."""
+        known = self._read_chunks.pop(key, None)
         try:
             info = await (await self._objects()).get_info(key, show_deleted=True)
         except (ObjectNotFoundError, NotFoundError):
             return
+        if known is not None and known[0] == info.nuid and not info.deleted:
+            await self._tombstone(key, info)
+            for seq in known[1]:
+                with contextlib.suppress(NotFoundError):
+                    await self._js.delete_msg(self._stream, seq)
+            return
         if not info.deleted:
-            tombstone = ObjectInfo(name=info.name, bucket=info.bucket, nuid=info.nuid, size=0,
-                                   chunks=0, digest="", deleted=True)
-            await self._js.publish(
-                f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(key.encode()).decode()}",
-                json.dumps(tombstone.as_dict()).encode(), headers={"Nats-Rollup": "sub"})
+            await self._tombstone(key, info)
         subject = f"$O.{self._bucket}.C.{info.nuid}"
         while True:  # every chunk left under the object's nuid, whatever the metadata says
             try:
@@ -87,3 +99,10 @@ class AudioObjects:
                 return
             with contextlib.suppress(NotFoundError):
                 await self._js.delete_msg(self._stream, int(msg.seq or 0))
+
+    async def _tombstone(self, key: str, info: ObjectInfo) -> None:
+        tombstone = ObjectInfo(name=info.name, bucket=info.bucket, nuid=info.nuid, size=0,
+                               chunks=0, digest="", deleted=True)
+        await self._js.publish(
+            f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(key.encode()).decode()}",
+            json.dumps(tombstone.as_dict()).encode(), headers={"Nats-Rollup": "sub"})
