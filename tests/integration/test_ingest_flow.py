@@ -21,6 +21,7 @@ from madoguchi.testing.ingest.harness import (
     audit_events,
     enrol,
     ingest_settings,
+    open_session,
     running_ingest,
     sign_in,
 )
@@ -153,8 +154,7 @@ async def test_session_state_survives_an_ingest_restart(secure_nats: SecureNats)
     settings = ingest_settings(secure_nats)
     async with running_ingest(settings) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
     async with running_ingest(settings) as ingest, ingest.client() as http:
         phrases = (await http.get("/v1/phrases", headers=auth)).json()
         hello = next(p for p in phrases["phrases"] if p["phrase_id"] == "greet-hello")
@@ -178,8 +178,7 @@ async def test_idle_sessions_are_swept_and_erased(secure_nats: SecureNats) -> No
     settings = ingest_settings(secure_nats, session_idle_timeout_s=10)
     async with running_ingest(settings) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         ctx = ingest.parts.context
         assert ctx is not None
         assert await sweep_idle_sessions(ctx) == 0  # not idle yet

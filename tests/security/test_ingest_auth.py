@@ -20,6 +20,7 @@ from madoguchi.testing.ingest.harness import (
     audit_events,
     enrol,
     ingest_settings,
+    open_session,
     running_ingest,
     sign_in,
 )
@@ -58,8 +59,7 @@ async def test_revocation_and_disabling_take_effect_on_the_next_request(
     async with running_ingest(ingest_settings(secure_nats)) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
         auth2 = await sign_in(http, other)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         # another device cannot see (or close) this session
         assert (await http.post(f"/v1/sessions/{sid}/close", headers=auth2)).status_code == 404
 
@@ -150,8 +150,7 @@ async def test_an_open_event_stream_ends_within_seconds_of_losing_the_sign_in(
     settings = ingest_settings(secure_nats, sse_recheck_s=1.0)
     async with running_ingest(settings) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         reader = asyncio.create_task(_stream_until_closed(http, sid, auth))
         await asyncio.sleep(1.5)
         assert not reader.done(), "the stream must be open before the attack"

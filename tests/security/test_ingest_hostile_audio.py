@@ -17,6 +17,7 @@ from madoguchi.testing.ingest.harness import (
     audit_events,
     enrol,
     ingest_settings,
+    open_session,
     running_ingest,
     sign_in,
 )
@@ -36,8 +37,7 @@ async def test_hostile_uploads_are_refused_over_http(secure_nats: SecureNats) ->
     tablet = await enrol(admin)
     async with running_ingest(ingest_settings(secure_nats)) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         codes = {}
         for name, build in sorted(CORPUS.items()):
             r = await http.post(f"/v1/sessions/{sid}/utterances?speaker=visitor",
@@ -72,8 +72,7 @@ async def test_a_slow_probe_is_cut_off_and_the_service_stays_up(secure_nats: Sec
     async with running_ingest(ingest_settings(secure_nats, audio=audio)) as ingest, \
             ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         r = await http.post(f"/v1/sessions/{sid}/utterances?speaker=staff",
                             content=flac_bomb(hours=1.0, declare=False),
                             headers=auth | {"Idempotency-Key": "a"})

@@ -10,6 +10,7 @@ from madoguchi.testing.ingest.harness import (
     admin_client,
     enrol,
     ingest_settings,
+    open_session,
     running_ingest,
     sign_in,
 )
@@ -22,8 +23,7 @@ async def test_oversized_bodies_are_refused_while_streaming(secure_nats: SecureN
                                limits=LimitSettings(max_json_bytes=2048))
     async with running_ingest(settings) as ingest, ingest.client() as http:
         auth = await sign_in(http, tablet)
-        sid = (await http.post("/v1/sessions", headers=auth,
-                               json={"counter_id": "c1"})).json()["session_id"]
+        sid = await open_session(http, auth)
         url = f"/v1/sessions/{sid}/utterances?speaker=staff"
         declared = await http.post(url, content=b"\0" * 70_000,
                                    headers=auth | {"Idempotency-Key": "a"})

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
+
+from sample import Sample  # the sibling module: this folder is run as a script
 
 from madoguchi.redaction.identifiers import my_number_check_digit
 
@@ -159,14 +160,6 @@ NEGATIVES: dict[str, list[str]] = {
     "zh": ["请到3号窗口。", "手续费是300日元。", "请稍等10分钟。"],
     "ko": ["3번 창구로 가세요.", "수수료는 300엔입니다.", "10분 정도 기다려 주세요."],
 }
-
-
-@dataclass(frozen=True)
-class Sample:
-    sample_id: str
-    language: str
-    text: str
-    spans: tuple[tuple[str, int, int, str], ...]  # (type, start, end, value)
 
 
 def _pool(language: str, entity: str) -> list[str]:

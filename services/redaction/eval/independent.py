@@ -15,21 +15,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from faker import Faker
+from sample import Sample  # the sibling module: this folder is run as a script
 
 LOCALES = {"ja": "ja_JP", "en": "en_US", "zh": "zh_CN", "ko": "ko_KR", "vi": "vi_VN"}
 SEEDS = {"dev": 170_001, "test": 170_002}
-
-
-@dataclass(frozen=True)
-class Sample:
-    sample_id: str
-    language: str
-    text: str
-    spans: tuple[tuple[str, int, int, str], ...]  # (type, start, end, value)
 
 
 # --- renderings of digits as speech comes out of a recogniser ---------------------------

@@ -71,13 +71,22 @@ def _pull(service: str) -> list[str]:
     ]
 
 
-def _object_store_read(bucket: str) -> list[str]:
-    stream = f"OBJ_{bucket}"
+def _stream_read(stream: str) -> list[str]:
+    """Stream info and single-message gets (by sequence or last per subject)."""
     return [
         f"$JS.API.STREAM.INFO.{stream}",
         f"$JS.API.STREAM.MSG.GET.{stream}",
         f"$JS.API.DIRECT.GET.{stream}.>",
     ]
+
+
+def _stream_consumers(stream: str) -> list[str]:
+    """Create and remove the ephemeral consumers that watch or list a stream."""
+    return [f"$JS.API.CONSUMER.CREATE.{stream}.>", f"$JS.API.CONSUMER.DELETE.{stream}.>"]
+
+
+def _object_store_read(bucket: str) -> list[str]:
+    return _stream_read(f"OBJ_{bucket}")
 
 
 def _object_store_delete_one(bucket: str) -> list[str]:
@@ -89,29 +98,18 @@ def _object_store_delete_one(bucket: str) -> list[str]:
 def _object_store_write(bucket: str) -> list[str]:
     """Put objects and erase them in bulk (a session's audio at close)."""
     stream = f"OBJ_{bucket}"
-    return [
-        *_object_store_read(bucket),
-        f"$JS.API.CONSUMER.CREATE.{stream}.>",
-        f"$JS.API.CONSUMER.DELETE.{stream}.>",
-        f"$JS.API.STREAM.PURGE.{stream}",
-        f"$O.{bucket}.C.>", f"$O.{bucket}.M.>",
-    ]
+    return [*_stream_read(stream), *_stream_consumers(stream), f"$JS.API.STREAM.PURGE.{stream}",
+            f"$O.{bucket}.C.>", f"$O.{bucket}.M.>"]
 
 
 def _kv_read(bucket: str) -> list[str]:
     """Get keys of a bucket; never write, delete or purge them."""
-    stream = f"KV_{bucket}"
-    return [
-        f"$JS.API.STREAM.INFO.{stream}",
-        f"$JS.API.STREAM.MSG.GET.{stream}",
-        f"$JS.API.DIRECT.GET.{stream}.>",
-    ]
+    return _stream_read(f"KV_{bucket}")
 
 
 def _kv_consumers(bucket: str) -> list[str]:
     """Create and remove the ephemeral consumers that watch or list a bucket."""
-    stream = f"KV_{bucket}"
-    return [f"$JS.API.CONSUMER.CREATE.{stream}.>", f"$JS.API.CONSUMER.DELETE.{stream}.>"]
+    return _stream_consumers(f"KV_{bucket}")
 
 
 def _kv(bucket: str) -> list[str]:

@@ -92,6 +92,14 @@ async def sign_in(http: httpx.AsyncClient, tablet: Tablet) -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['token']}"}
 
 
+async def open_session(http: httpx.AsyncClient, auth: dict[str, str],
+                       counter_id: str = "c1") -> str:
+    """Open a counter session as the signed-in tablet; its id."""
+    response = await http.post("/v1/sessions", headers=auth, json={"counter_id": counter_id})
+    assert response.status_code == 201, response.text
+    return str(response.json()["session_id"])
+
+
 async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
     """Every AUDIT event of `kind` so far (admin reads the stream directly)."""
     import json
