@@ -59,8 +59,9 @@ test-fast: sync ## handlers and pure units: no server, no model (under a minute)
 test-faults: sync
 	$(RUN) pytest tests/fault -m fault $(PYTEST_ARGS)
 
-eval: sync ## redaction precision/recall/F2/leak rate per corpus and split -> bench/results/redaction_eval.json
+eval: sync ## redaction and recognition on their own corpora -> bench/results/{redaction,recognition}_eval.json
 	$(RUN) python services/redaction/eval/evaluate.py bench/results/redaction_eval.json
+	$(RUN) python services/recognition/eval/evaluate.py bench/results/recognition_eval.json
 
 bench: sync ## benchmarks (records, never asserts) -> bench/results/*.json + *.png; see bench/README.md
 	PYTHONPATH=. $(RUN) python -m bench.run $(BENCH_ARGS)

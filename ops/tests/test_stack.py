@@ -24,9 +24,9 @@ def _stack_processes(home: Path) -> list[psutil.Process]:
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmd = " ".join(proc.info["cmdline"] or [])
-        if str(home) in cmd or ("madoguchi." in cmd and "-m" in cmd and "pytest" not in cmd):
-            if not _exited(proc):
-                found.append(proc)
+        ours = str(home) in cmd or ("madoguchi." in cmd and "-m" in cmd and "pytest" not in cmd)
+        if ours and not _exited(proc):
+            found.append(proc)
     return found
 
 

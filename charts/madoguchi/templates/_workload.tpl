@@ -99,6 +99,17 @@ spec:
 - name: MADOGUCHI_AUDIT_CHECKPOINT_PUBLIC_KEY
   value: {{ include "madoguchi.signerPublicKey" $root | quote }}
 {{- end }}
+{{- if eq .service "recognition" }}
+{{- $vocabulary := $root.Values.services.recognition.vocabulary }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__BIASING
+  value: {{ $vocabulary.biasing | quote }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__CORRECTION
+  value: {{ $vocabulary.correction | quote }}
+{{- if $vocabulary.terms }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__FILE
+  value: /etc/madoguchi/vocabulary/vocabulary.json
+{{- end }}
+{{- end }}
 {{- with (get $root.Values.services .service).extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -129,6 +140,11 @@ spec:
     metadata:
       labels:
         {{- include "madoguchi.labels" . | nindent 8 }}
+      {{- if hasKey $svc "vocabulary" }}
+      annotations:
+        # The vocabulary is read at start-up: a changed one rolls the pods.
+        checksum/vocabulary: {{ toJson $svc.vocabulary | sha256sum | quote }}
+      {{- end }}
     spec:
       serviceAccountName: {{ $name }}
       automountServiceAccountToken: false
@@ -186,6 +202,11 @@ spec:
               mountPath: {{ $svc.models.mountPath }}
               readOnly: true
             {{- end }}
+            {{- if and (hasKey $svc "vocabulary") $svc.vocabulary.terms }}
+            - name: vocabulary
+              mountPath: /etc/madoguchi/vocabulary
+              readOnly: true
+            {{- end }}
       volumes:
         # The root filesystem is read-only; scratch space is a size-bounded emptyDir.
         - name: tmp
@@ -200,6 +221,11 @@ spec:
           persistentVolumeClaim:
             claimName: {{ $svc.models.claimName }}
             readOnly: true
+        {{- end }}
+        {{- if and (hasKey $svc "vocabulary") $svc.vocabulary.terms }}
+        - name: vocabulary
+          configMap:
+            name: {{ $name }}-vocabulary
         {{- end }}
 {{- end -}}
 

@@ -8,12 +8,17 @@ import hashlib
 import pytest
 from nats.js.errors import ObjectNotFoundError
 
+from madoguchi.recognition.correction import TermCorrector
+from madoguchi.recognition.engine import Transcript
 from madoguchi.recognition.instant_engine import InstantEngine
 from madoguchi.recognition.locks import LanguageLocks
+from madoguchi.recognition.readings import shared_reader
+from madoguchi.recognition.vocabulary import Vocabulary
 from madoguchi.recognition.worker import EnginePool, RecognitionHandler
 from madoguchi.shared.contracts import (
     AudioReference,
     AuditEvent,
+    Speaker,
     UtteranceFailed,
     UtteranceReceived,
     UtteranceTranscribed,
@@ -104,3 +109,85 @@ async def test_only_the_audio_bucket_is_read() -> None:
                                                    _attempt(1))
     assert outcome.refusal is not None
     assert outcome.refusal.reason_code == "audio_bucket_unexpected"
+
+
+class ScriptedEngine:
+    """Answers with the next scripted transcript and records what it was asked."""
+
+    model_id = "scripted"
+    languages = ("ja", "en", "vi", "es")
+
+    def __init__(self, *answers: Transcript) -> None:
+        self.answers = list(answers)
+        self.calls: list[tuple[list[str], str | None, float]] = []
+
+    def transcribe(self, audio: object, languages: list[str], *, fallback: str | None = None,
+                   confident: float = 0.0) -> Transcript:
+        self.calls.append((list(languages), fallback, confident))
+        return self.answers.pop(0)
+
+
+def _scripted(engine: ScriptedEngine, corrector: TermCorrector | None = None,
+              ) -> tuple[RecognitionHandler, MemoryAudio]:
+    audio = MemoryAudio()
+    return RecognitionHandler(EnginePool([engine]), bucket="audio", locks=LanguageLocks(0.8),
+                              audio=audio, corrector=corrector), audio
+
+
+async def _transcribe(handler: RecognitionHandler, audio: MemoryAudio, *, speaker: str = "visitor",
+                      hints: tuple[str, ...] = ("en",)) -> UtteranceTranscribed:
+    data = _pcm()
+    audio.objects["s1-u1"] = data
+    event = _received(data, hints=hints).model_copy(update={"speaker": Speaker(speaker)})
+    outcome = await handler.handle(event, _attempt(1))
+    transcribed = outcome.events[0]
+    assert isinstance(transcribed, UtteranceTranscribed)
+    return transcribed
+
+
+def _said(text: str, language: str, probability: float = 0.99) -> Transcript:
+    return Transcript(status="text", text=text, language=language,
+                      language_probability=probability, confidence=0.9)
+
+
+async def test_a_visitor_is_detected_between_their_language_and_the_staffs() -> None:
+    engine = ScriptedEngine(_said("印鑑を忘れました", "ja"), _said("Hello", "en"))
+    handler, audio = _scripted(engine)
+    answered_in_japanese = await _transcribe(handler, audio)
+    assert answered_in_japanese.language == "ja"
+    assert engine.calls[0] == (["en", "ja"], "en", 0.8)  # staff's wins only when sure
+    await _transcribe(handler, audio)
+    assert engine.calls[1] == (["en", "ja"], "en", 0.8)  # a Japanese answer locks nothing
+
+
+async def test_staff_speech_stays_forced() -> None:
+    engine = ScriptedEngine(_said("こんにちは", "ja"))
+    handler, audio = _scripted(engine)
+    await _transcribe(handler, audio, speaker="staff", hints=("ja",))
+    assert engine.calls == [(["ja"], None, 0.0)]
+
+
+async def test_a_detected_visitor_language_locks_but_japanese_may_still_win() -> None:
+    engine = ScriptedEngine(_said("Xin chào", "vi", 0.95), _said("Cảm ơn", "vi"))
+    handler, audio = _scripted(engine)
+    first = await _transcribe(handler, audio, hints=())  # visitor language not chosen yet
+    assert first.language == "vi" and engine.calls[0] == ([], None, 0.0)
+    await _transcribe(handler, audio, hints=())
+    assert engine.calls[1] == (["vi", "ja"], "vi", 0.8)
+
+
+async def test_a_term_misheard_is_corrected_and_listed_without_text() -> None:
+    reader = shared_reader()
+    corrector = TermCorrector(Vocabulary.load(reader=reader).for_language("ja"), reader)
+    engine = ScriptedEngine(_said("電入届けを出したいのですが", "ja"))
+    handler, audio = _scripted(engine, corrector)
+    data = _pcm()
+    audio.objects["s1-u1"] = data
+    event = _received(data, hints=("ja",)).model_copy(update={"speaker": Speaker.STAFF})
+    transcribed, audit = (await handler.handle(event, _attempt(1))).events
+    assert isinstance(transcribed, UtteranceTranscribed) and isinstance(audit, AuditEvent)
+    assert transcribed.text == "転入届を出したいのですが"
+    assert [(c.term_id, c.start, c.end) for c in transcribed.corrections] == [
+        ("tennyu-todoke", 0, 3)]
+    assert audit.attributes["term_corrections"] == 1
+    assert "転入" not in audit.model_dump_json() and "電入" not in audit.model_dump_json()

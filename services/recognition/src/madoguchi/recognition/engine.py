@@ -32,8 +32,12 @@ class Transcript:
 class RecognitionEngine(Protocol):
     model_id: str
 
-    def transcribe(self, audio: Audio, languages: Sequence[str]) -> Transcript:
+    def transcribe(self, audio: Audio, languages: Sequence[str], *,
+                   fallback: str | None = None, confident: float = 0.0) -> Transcript:
         """Transcribe one utterance. `languages`: allowed model language codes (one = forced,
-        several = detection restricted to them, none = any language). Blocking; thread-safe is
-        not required (the worker runs one call per engine at a time)."""
+        several = detection restricted to them, none = any language). A detected language
+        less probable than `confident` (renormalised over `languages`) gives way to
+        `fallback`: a visitor's speech is taken as the visitor's language unless the staff's
+        is detected surely. Blocking; thread-safe is not required (the worker runs one call
+        per engine at a time)."""
         ...

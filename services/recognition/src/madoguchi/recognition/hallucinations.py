@@ -43,3 +43,10 @@ def is_known_hallucination(text: str) -> bool:
         return True
     # Repetitions like "thank you thank you" or "ご視聴ありがとうございました ご視聴..."
     return any(norm.replace(p, "").strip() == "" for p in _NORMALISED if p and p in norm)
+
+
+def is_prompt_echo(text: str, prompt: str) -> bool:
+    """True when the whole text is a piece of the vocabulary prompt: on noise, a prompted
+    Whisper may repeat its prompt (the no-speech probability then decides, as for credits)."""
+    norm = normalise(text)
+    return bool(norm) and norm in normalise(prompt)

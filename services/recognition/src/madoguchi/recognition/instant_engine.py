@@ -17,7 +17,8 @@ INSTANT_TEXT = "benchmark utterance"
 class InstantEngine:
     model_id = "instant-benchmark-engine"
 
-    def transcribe(self, audio: Audio, languages: Sequence[str]) -> Transcript:
-        language = languages[0] if languages else "en"
+    def transcribe(self, audio: Audio, languages: Sequence[str], *,
+                   fallback: str | None = None, confident: float = 0.0) -> Transcript:
+        language = fallback or (languages[0] if languages else "en")
         return Transcript(status="text", text=INSTANT_TEXT, language=language,
                           language_probability=1.0, confidence=1.0)

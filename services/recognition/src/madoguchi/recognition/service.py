@@ -6,9 +6,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.locks import LanguageLocks
 from madoguchi.recognition.objects import AudioObjects
+from madoguchi.recognition.readings import shared_reader
 from madoguchi.recognition.settings import OptionalModelSettings, RecognitionSettings
+from madoguchi.recognition.vocabulary import Vocabulary, VocabularyError
 from madoguchi.recognition.worker import EnginePool, RecognitionHandler, gave_up
 from madoguchi.shared.contracts import UtteranceReceived
 from madoguchi.shared.models.store import ModelStore, ModelStoreError
@@ -36,7 +39,19 @@ def _check_optional(feature: str, option: OptionalModelSettings, store: ModelSto
     raise StartupError(f"{feature} is not supported by this version yet: disable it")
 
 
-def load_engines(settings: RecognitionSettings) -> EnginePool:
+def load_vocabulary(settings: RecognitionSettings) -> Vocabulary | None:
+    """The glossary, the counter words and the ward's file; None when both uses are off."""
+    option = settings.vocabulary
+    if not (option.biasing or option.correction):
+        return None
+    try:
+        return Vocabulary.load(option.file, reader=shared_reader())
+    except VocabularyError as exc:
+        raise StartupError(f"vocabulary file unusable: {exc}") from None
+
+
+def load_engines(settings: RecognitionSettings,
+                 vocabulary: Vocabulary | None = None) -> EnginePool:
     """Verify the installed model (sha256) and load it `concurrency` times. Raises StartupError."""
     if settings.engine == "instant":  # benchmark only: never invented transcripts in prod
         if settings.env == "prod":
@@ -63,7 +78,8 @@ def load_engines(settings: RecognitionSettings) -> EnginePool:
         vad_offset=settings.vad_offset,
     )
     started = time.monotonic()
-    engines = [WhisperXEngine(model.path, model.model_id, options)
+    biasing = vocabulary if settings.vocabulary.biasing else None
+    engines = [WhisperXEngine(model.path, model.model_id, options, biasing)
                for _ in range(settings.concurrency)]
     elapsed = time.monotonic() - started
     stage_instruments().model_load.record(elapsed, {"service": "recognition",
@@ -73,10 +89,15 @@ def load_engines(settings: RecognitionSettings) -> EnginePool:
     return EnginePool(engines)
 
 
-def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings) -> None:
+def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings,
+           vocabulary: Vocabulary | None = None) -> None:
     """Register the stage; the audio source is bound once the runtime has connected."""
     locks = LanguageLocks(settings.language_lock_probability)
-    handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET, locks=locks)
+    corrector = None
+    if vocabulary is not None and settings.vocabulary.correction and settings.engine != "instant":
+        corrector = TermCorrector(vocabulary.for_language("ja"), shared_reader())
+    handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET, locks=locks, corrector=corrector,
+                                 staff_override_probability=settings.staff_override_probability)
     runtime.closed_sessions.on_close(locks.forget)  # nothing of a closed session stays
 
     async def bind_audio() -> None:
@@ -94,5 +115,6 @@ def setup(settings: RecognitionSettings) -> Callable[[ServiceRuntime], None]:
     def _setup(runtime: ServiceRuntime) -> None:
         # Before connecting: a missing or corrupt model is a start-up error, not a consumer
         # that takes messages it cannot process.
-        attach(runtime, load_engines(settings), settings)
+        vocabulary = load_vocabulary(settings) if settings.engine != "instant" else None
+        attach(runtime, load_engines(settings, vocabulary), settings, vocabulary)
     return _setup

@@ -16,6 +16,17 @@ class OptionalModelSettings(BaseModel):
     model: str | None = Field(default=None, description="Installed model name in models_dir.")
 
 
+class VocabularySettings(BaseModel):
+    """The counter's vocabulary (docs/models.md "The counter's vocabulary")."""
+
+    file: Path | None = Field(
+        default=None, description="The ward's own terms (JSON, see counter_vocabulary.json), "
+                                  "added to the glossary and the shipped counter words.")
+    biasing: bool = Field(default=True, description="Prompt Whisper with the vocabulary.")
+    correction: bool = Field(
+        default=True, description="Replace Japanese spans that sound like a term by the term.")
+
+
 class RecognitionSettings(ServiceSettings):
     """Environment: `MADOGUCHI_RECOGNITION_NATS__URL`, `MADOGUCHI_RECOGNITION_MODEL`, ..."""
 
@@ -42,5 +53,10 @@ class RecognitionSettings(ServiceSettings):
     language_lock_probability: float = Field(
         default=0.8, ge=0.0, le=1.0,
         description="A visitor's language is locked for the session once detected this surely.")
+    staff_override_probability: float = Field(
+        default=0.8, ge=0.5, le=1.0,
+        description="A visitor's utterance is taken as the staff's language (a visitor "
+                    "answering in Japanese) only when detected this surely among the two.")
+    vocabulary: VocabularySettings = VocabularySettings()
     alignment: OptionalModelSettings = OptionalModelSettings()
     diarization: OptionalModelSettings = OptionalModelSettings()

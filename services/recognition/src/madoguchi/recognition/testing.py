@@ -10,9 +10,11 @@ import atexit
 import functools
 import json
 import os
+import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,18 +66,56 @@ def stored_form(audio_file: bytes) -> bytes:
     return to_pcm(decode_file(audio_file))
 
 
-def _chars(text: str) -> str:
+_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万]+")
+
+
+def _kanji_number(match: re.Match[str]) -> str:
+    """二〇二六 -> 2026 (digit by digit), 四百五十 -> 450, 十四 -> 14 (positional)."""
+    text = match.group()
+    if not any(c in _KANJI_UNITS or c == "万" for c in text):
+        return "".join(str(_KANJI_DIGITS[c]) for c in text)
+    total = section = digit = 0
+    for c in text:
+        if c in _KANJI_DIGITS:
+            digit = _KANJI_DIGITS[c]
+        elif c in _KANJI_UNITS:
+            section += (digit or 1) * _KANJI_UNITS[c]
+            digit = 0
+        else:  # 万
+            total += (section + digit or 1) * 10_000
+            section = digit = 0
+    return str(total + section + digit)
+
+
+def scoring_form(text: str) -> str:
+    """What error rates compare: NFKC, case-folded, numbers as digits (Whisper writes 14日
+    where a script says 十四日: the same words), punctuation and spaces kept out by callers."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    return _KANJI_NUMBER.sub(_kanji_number, text)
 
 
-def character_error_rate(reference: str, hypothesis: str) -> float:
-    """Levenshtein distance over letters and digits (punctuation and spaces ignored)."""
-    ref, hyp = _chars(reference), _chars(hypothesis)
+def _edit_distance(ref: Sequence[str], hyp: Sequence[str]) -> int:
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         current = [i]
         for j, h in enumerate(hyp, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
         previous = current
-    return previous[-1] / max(1, len(ref))
+    return previous[-1]
+
+
+def character_error_rate(reference: str, hypothesis: str) -> float:
+    """Levenshtein distance over letters and digits (punctuation and spaces ignored)."""
+    ref = [ch for ch in scoring_form(reference) if ch.isalnum()]
+    hyp = [ch for ch in scoring_form(hypothesis) if ch.isalnum()]
+    return _edit_distance(ref, hyp) / max(1, len(ref))
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Levenshtein distance over words (letters and digits; punctuation ignored)."""
+    def words(text: str) -> list[str]:
+        return re.sub(r"[^\w\s]", " ", re.sub("['’]", "", scoring_form(text))).split()
+    ref, hyp = words(reference), words(hypothesis)
+    return _edit_distance(ref, hyp) / max(1, len(ref))

@@ -12,14 +12,15 @@ import math
 import os
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from madoguchi.recognition.engine import Audio, Transcript
-from madoguchi.recognition.hallucinations import is_known_hallucination
+from madoguchi.recognition.hallucinations import is_known_hallucination, is_prompt_echo
+from madoguchi.recognition.vocabulary import Vocabulary
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before whisperx/transformers/pyannote are imported
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -55,7 +56,8 @@ def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
 
 
 class WhisperXEngine:
-    def __init__(self, model_dir: Path, model_id: str, options: EngineOptions) -> None:
+    def __init__(self, model_dir: Path, model_id: str, options: EngineOptions,
+                 vocabulary: Vocabulary | None = None) -> None:
         import whisperx  # type: ignore[import-untyped]
 
         with warnings.catch_warnings():
@@ -73,15 +75,33 @@ class WhisperXEngine:
         )
         self._whisper: Any = self._pipeline.model  # faster_whisper.WhisperModel
         self.languages: tuple[str, ...] = tuple(self._whisper.supported_languages)
+        self._plain_options: Any = self._pipeline.options
+        self.prompts: dict[str, str] = {}
+        """Initial prompt per language (the counter's vocabulary): Whisper decodes as if the
+        prompt had just been said, so its terms win over sound-alikes. Only for that language."""
+        for code in sorted({t.language for t in vocabulary.terms} if vocabulary else ()):
+            prompt = vocabulary.prompt(code, self.prompt_fits) if vocabulary else None
+            if prompt and code in self.languages:
+                self.prompts[code] = prompt
 
-    def transcribe(self, audio: Audio, languages: Sequence[str]) -> Transcript:
+    def prompt_fits(self, prompt: str) -> bool:
+        """Whisper keeps at most 223 prompt tokens; a prompt must fit whole (with room)."""
+        return len(self._whisper.hf_tokenizer.encode(" " + prompt).ids) <= 200
+
+    def transcribe(self, audio: Audio, languages: Sequence[str], *,
+                   fallback: str | None = None, confident: float = 0.0) -> Transcript:
         allowed = [code for code in languages if code in self.languages]
         encoded = None
         if len(allowed) == 1:
             language, probability = allowed[0], 1.0
         else:
             encoded = self._encode_first_30s(audio)
-            language, probability = self._detect(encoded, allowed)
+            language, probability, pool = self._detect(encoded, allowed)
+            if fallback in pool and language != fallback and probability < confident:
+                language, probability = fallback, pool[fallback]
+        prompt = self.prompts.get(language)
+        # Per call: the pipeline holds one options object, and the prompt is per language.
+        self._pipeline.options = replace(self._plain_options, initial_prompt=prompt)
         result = self._pipeline.transcribe(
             audio, batch_size=self._options.batch_size, language=language, task="transcribe")
         segments = result["segments"]
@@ -90,7 +110,7 @@ class WhisperXEngine:
         text = "".join(seg["text"] for seg in segments).strip()
         if not text:
             return Transcript(status="no_speech", no_speech_reason="empty")
-        if is_known_hallucination(text):
+        if is_known_hallucination(text) or (prompt is not None and is_prompt_echo(text, prompt)):
             encoded = encoded if encoded is not None else self._encode_first_30s(audio)
             if self._no_speech_probability(encoded, language) >= self._options.no_speech_threshold:
                 return Transcript(status="no_speech", no_speech_reason="hallucination")
@@ -111,15 +131,16 @@ class WhisperXEngine:
         mel = log_mel_spectrogram(audio[:N_SAMPLES_30S], n_mels=n_mels, padding=pad)
         return self._whisper.encode(mel)
 
-    def _detect(self, encoded: Any, allowed: Sequence[str]) -> tuple[str, float]:
-        """Most likely language among `allowed` (any when empty), with its probability
+    def _detect(self, encoded: Any, allowed: Sequence[str]) -> tuple[str, float, dict[str, float]]:
+        """Most likely language among `allowed` (any when empty), with the probabilities
         renormalised over the allowed set (the question asked is "which of these two?")."""
         detected = self._whisper.model.detect_language(encoded)[0]
         scores = {token[2:-2]: prob for token, prob in detected}
         pool = {code: scores.get(code, 0.0) for code in allowed} if allowed else scores
-        language = max(pool, key=lambda code: pool[code])
         total = sum(pool.values())
-        return language, (pool[language] / total if total > 0 else 0.0)
+        pool = {code: (p / total if total > 0 else 0.0) for code, p in pool.items()}
+        language = max(pool, key=lambda code: pool[code])
+        return language, pool[language], pool
 
     def _no_speech_probability(self, encoded: Any, language: str) -> float:
         from faster_whisper.tokenizer import Tokenizer  # type: ignore[import-untyped]

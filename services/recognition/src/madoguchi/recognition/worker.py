@@ -13,20 +13,24 @@ Order of work, chosen for redelivery safety and privacy:
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 
 from madoguchi.recognition.audio import UndecodableAudioError, duration_ms, from_pcm
+from madoguchi.recognition.correction import Correction, TermCorrector
 from madoguchi.recognition.engine import Audio, RecognitionEngine, Transcript
-from madoguchi.recognition.languages import candidates
+from madoguchi.recognition.languages import candidates, to_model_code
 from madoguchi.recognition.locks import LanguageLocks
 from madoguchi.shared.contracts import (
     AuditActor,
     AuditEvent,
     Speaker,
+    TermCorrection,
     UtteranceFailed,
     UtteranceReceived,
     UtteranceTranscribed,
@@ -59,10 +63,12 @@ class EnginePool:
         for engine in engines:
             self._free.put_nowait(engine)
 
-    async def transcribe(self, audio: Audio, languages: Sequence[str]) -> Transcript:
+    async def transcribe(self, audio: Audio, languages: Sequence[str], *,
+                         fallback: str | None = None, confident: float = 0.0) -> Transcript:
         engine = await self._free.get()
         try:
-            return await asyncio.to_thread(engine.transcribe, audio, languages)
+            return await asyncio.to_thread(functools.partial(
+                engine.transcribe, audio, languages, fallback=fallback, confident=confident))
         finally:
             self._free.put_nowait(engine)
 
@@ -76,12 +82,25 @@ def gave_up(event: UtteranceReceived, _: Context) -> Outcome:
     return Outcome.publish(failed(event, "processing_failed"))
 
 
+@dataclass(frozen=True)
+class LanguagePlan:
+    """Which languages the engine may choose between, and which wins an unsure detection."""
+
+    allowed: dict[str, str]
+    """Model code -> session tag. One entry forces the language; none means any."""
+    fallback: str | None = None
+    confident: float = 0.0
+
+
 class RecognitionHandler:
     def __init__(self, engines: EnginePool, *, bucket: str, locks: LanguageLocks,
-                 audio: AudioSource | None = None) -> None:
+                 audio: AudioSource | None = None, corrector: TermCorrector | None = None,
+                 staff_override_probability: float = 0.8) -> None:
         self._engines = engines
         self._bucket = bucket
         self._locks = locks
+        self._corrector = corrector
+        self._staff_override = staff_override_probability
         self.audio = audio
         """Bound once NATS is connected (`service.setup`)."""
 
@@ -113,19 +132,28 @@ class RecognitionHandler:
             return Outcome.refuse(exc.reason_code, "audio object could not be decoded",
                                   failed(event, exc.reason_code), after=[delete])
         del data
-        allowed = self._allowed_languages(event)
+        plan = self._plan(event)
         try:
-            transcript = await self._engines.transcribe(audio, list(allowed))
+            transcript = await self._engines.transcribe(
+                audio, list(plan.allowed), fallback=plan.fallback, confident=plan.confident)
         except Exception as exc:
             if not context.last_attempt:
                 raise  # retried with a delay by the runtime
             return Outcome.refuse("model_failure",
                                   f"recognition engine raised {type(exc).__name__}",
                                   failed(event, "model_failure"))
-        if event.speaker is Speaker.VISITOR and len(allowed) != 1:
+        staff_code = to_model_code(event.origin.staff_language)
+        if (event.speaker is Speaker.VISITOR and len(plan.allowed) != 1
+                and transcript.language != staff_code):
             self._locks.offer(event.session_id, transcript.language,
                               transcript.language_probability)
-        transcribed = self._transcribed(event, transcript, duration_ms(audio), allowed)
+        corrections: tuple[Correction, ...] = ()
+        if self._corrector and transcript.status == "text" and transcript.language == "ja":
+            corrected = await asyncio.to_thread(self._corrector.correct, transcript.text)
+            transcript = replace(transcript, text=corrected.text)
+            corrections = corrected.corrections
+        transcribed = self._transcribed(event, transcript, duration_ms(audio), plan.allowed,
+                                        corrections)
         log.info("utterance transcribed", extra={
             "session_id": event.session_id, "utterance_id": event.utterance_id,
             "status": transcribed.status, "language": transcribed.language,
@@ -141,16 +169,28 @@ class RecognitionHandler:
             await audio.delete(key)
         return delete
 
-    def _allowed_languages(self, event: UtteranceReceived) -> dict[str, str]:
-        """Model code -> session tag. One entry forces the language; none means any."""
+    def _plan(self, event: UtteranceReceived) -> LanguagePlan:
+        """Staff speech is forced to its hint. A visitor's is detected between the visitor's
+        language (the lock, once detected surely, or the session's) and the staff's: visitors
+        answer in Japanese words, names and addresses, and forcing English on Japanese speech
+        makes Whisper invent an English paraphrase. The staff's language wins only when it is
+        detected surely; otherwise the visitor's stands."""
         allowed = candidates(event.language_hints, self._engines.languages)
-        locked = self._locks.get(event.session_id) if event.speaker is Speaker.VISITOR else None
+        if event.speaker is not Speaker.VISITOR:
+            return LanguagePlan(allowed)
+        locked = self._locks.get(event.session_id)
         if locked and (not allowed or locked in allowed):
-            return {locked: allowed.get(locked, locked)}
-        return allowed
+            allowed = {locked: allowed.get(locked, locked)}
+        staff = candidates([event.origin.staff_language], self._engines.languages)
+        if len(allowed) != 1 or set(staff) <= set(allowed):
+            return LanguagePlan(allowed)  # any language (nothing known yet), or one already
+        visitor = next(iter(allowed))
+        return LanguagePlan({**allowed, **staff}, fallback=visitor,
+                            confident=self._staff_override)
 
     def _transcribed(self, event: UtteranceReceived, transcript: Transcript, audio_ms: int,
-                     allowed: dict[str, str]) -> UtteranceTranscribed:
+                     allowed: dict[str, str], corrections: Sequence[Correction],
+                     ) -> UtteranceTranscribed:
         language = transcript.language
         return UtteranceTranscribed(
             session_id=event.session_id, utterance_id=event.utterance_id,
@@ -160,6 +200,8 @@ class RecognitionHandler:
             language_probability=transcript.language_probability,
             confidence=transcript.confidence, audio_duration_ms=audio_ms,
             model_id=self._engines.model_id,
+            corrections=[TermCorrection(term_id=c.term_id, start=c.start, end=c.end)
+                         for c in corrections if c.end <= 4000],
         )
 
     def _audit(self, event: UtteranceReceived, transcribed: UtteranceTranscribed,
@@ -174,5 +216,6 @@ class RecognitionHandler:
                 "language": transcribed.language,
                 "audio_duration_ms": transcribed.audio_duration_ms,
                 "model_id": transcribed.model_id,
+                "term_corrections": len(transcribed.corrections),
             },
         )

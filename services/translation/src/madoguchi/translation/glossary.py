@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
+from madoguchi.shared.terminology import GLOSSARY_FILE
+
 MAX_PLACEHOLDERS = 8
 _PLACEHOLDER_RE = re.compile(r"⟦(\d)⟧")
 

@@ -175,6 +175,12 @@ class TextSubmitted(UtteranceEvent):
         return self
 
 
+class TermCorrection(Contract):
+    term_id: Token
+    start: int = Field(ge=0, le=4000)
+    end: int = Field(ge=0, le=4000)
+
+
 class UtteranceTranscribed(UtteranceEvent):
     SUBJECT: ClassVar[str] = "mg.v1.utterance.transcribed.{session_id}"
     schema_version: Literal[2] = 2
@@ -185,6 +191,10 @@ class UtteranceTranscribed(UtteranceEvent):
     confidence: float | None = Field(default=None, ge=0.0, le=1.0)
     audio_duration_ms: int = Field(ge=0)
     model_id: ShortText
+    corrections: list[TermCorrection] = Field(
+        default_factory=list, max_length=32,
+        description="Spans of `text` that recognition replaced by a vocabulary term whose "
+                    "reading they matched (電入届 -> 転入届): ids and positions, no text.")
 
 
 class GlossaryHit(Contract):

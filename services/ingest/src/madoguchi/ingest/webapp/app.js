@@ -234,6 +234,33 @@
     return p;
   }
 
+  // The spans recognition replaced by a counter term it sounded like (電入届 -> 転入届): marked,
+  // so staff can check them. Only while the text is the one the positions were computed on.
+  function sourceLine(text, lang, c) {
+    const p = line("source", text, lang);
+    const corrections = c && c.transcribedText === text ? c.corrections : [];
+    if (!corrections.length) return p;
+    p.replaceChildren();
+    let cursor = 0;
+    for (const fix of [...corrections].sort((a, b) => a.start - b.start)) {
+      if (fix.start < cursor || fix.end > text.length) continue;
+      p.append(text.slice(cursor, fix.start));
+      const mark = document.createElement("mark");
+      mark.className = "corrected";
+      mark.title = "音の近い用語に補正しました / corrected to a counter term that sounded alike";
+      mark.textContent = text.slice(fix.start, fix.end);
+      p.append(mark);
+      cursor = fix.end;
+    }
+    p.append(text.slice(cursor));
+    return p;
+  }
+
+  function correctionNote(c) {
+    return c && c.corrections && c.corrections.length
+      ? line("correction-note", "※ 下線の語は音から用語に補正しました。ご確認ください。", "ja") : null;
+  }
+
   function card(utteranceId, speaker) {
     let c = state.cards.get(utteranceId);
     if (!c) {
@@ -275,10 +302,14 @@
       state.detected = ev.language;
       renderVisitorChrome();
     }
+    c.transcribedText = ev.text;
+    c.corrections = ev.corrections || [];
     // The speaker sees what was recognised at once; the other side waits for the translation.
     const own = ev.speaker === "staff" ? c.staff : c.visitor;
     own.replaceChildren(line("label", ownLabel(ev.speaker, ev.speaker)),
-                        line("source", ev.text, ev.language || undefined));
+                        sourceLine(ev.text, ev.language || undefined, c));
+    const note = ev.speaker === "staff" ? correctionNote(c) : null;
+    if (note) own.append(note);
     setStatus(ev.speaker, "processing");
     scrollLogs();
   }
@@ -288,7 +319,9 @@
     const draft = ev.phrase_review_status === "machine-draft";
     if (ev.speaker === "staff") {
       c.staff.replaceChildren(line("label", ownLabel("staff", "staff")),
-                              line("source", ev.source_text, ev.source_language));
+                              sourceLine(ev.source_text, ev.source_language, c));
+      const note = correctionNote(c);
+      if (note) c.staff.append(note);
       if (ev.back_translation) {
         c.staff.append(line("back", `逆翻訳（確認用）: ${ev.back_translation}`, "ja"));
       }

@@ -1,0 +1,176 @@
+"""The recognition evaluation corpus: what each clip says, who says it, in which session.
+
+Standard library only: `make_corpus.py` (run once, in a throwaway venv with the voices) and
+`evaluate.py` (`make eval`) both import it, so the clip index cannot drift from the sentences.
+
+Two splits, written apart: `dev` may be looked at while choosing the vocabulary, thresholds and
+normalisation; `test` is only ever evaluated (its sentences use other phrasings, numbers and
+terms, some of which are deliberately not in the shipped vocabulary). The sentences were
+written for the counter, not taken from the vocabulary file, and hold no real person's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Split = Literal["dev", "test"]
+Role = Literal["staff", "visitor"]
+
+KOKORO_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+SPEEDS = (0.9, 1.0, 1.1)
+
+
+@dataclass(frozen=True)
+class Clip:
+    file: str
+    split: Split
+    role: Role
+    language: str
+    """What is spoken (Whisper's code)."""
+    session_languages: tuple[str, str]
+    """(visitor's, staff's) session languages: what the recogniser may choose between."""
+    text: str
+    voice: str
+    speed: float
+
+
+STAFF_DEV = (
+    "転入届は引っ越してから十四日以内に出してください。",
+    "住民票の写しは一通三百円です。",
+    "印鑑登録証明書を二通お願いします。",
+    "戸籍謄本は本籍地の区役所で取れます。",
+    "世帯主のお名前を書いてください。",
+    "マイナンバーカードの暗証番号を入力してください。",
+    "在留カードをお持ちですか。",
+    "国民健康保険の手続きは二階の五番窓口です。",
+    "転出届を出すと転出証明書をお渡しします。",
+    "印鑑をお持ちでしたら、こちらに押してください。",
+    "委任状があれば代理の方でも申請できます。",
+    "本人確認書類を見せていただけますか。",
+    "手数料は四百五十円になります。",
+    "令和八年四月一日から新しい住所になります。",
+    "番号札の十二番でお呼びします。",
+    "戸籍抄本は一通四百五十円です。",
+    "転居届は同じ区の中で引っ越した時の届出です。",
+    "世帯全員の住民票が必要ですか。",
+    "続柄は世帯主から見た関係を書いてください。",
+    "児童手当の申請は子育て支援課でお願いします。",
+    "生年月日は平成二年三月十五日ですね。",
+    "三番窓口でお待ちください。",
+    "国民年金の窓口は一階です。",
+    "印鑑登録をするにはご本人が来てください。",
+)
+STAFF_TEST = (
+    "引っ越しの日から二週間以内に転入届を出してください。",
+    "こちらが住民票の写しです。ご確認ください。",
+    "戸籍謄本を一通と戸籍抄本を一通ですね。",
+    "印鑑登録証明書の手数料は一通三百円です。",
+    "世帯主はどなたになりますか。",
+    "在留カードとパスポートを拝見します。",
+    "マイナンバーカードの受け取りには予約が必要です。",
+    "国民健康保険に加入する手続きをします。",
+    "転出届は引っ越す前に出すこともできます。",
+    "印鑑を忘れた場合はサインでも大丈夫です。",
+    "代理人の方は委任状と本人確認書類をお持ちください。",
+    "お支払いは現金のみで、合計七百五十円です。",
+    "昭和六十年十月二十日生まれの方ですね。",
+    "本籍地と筆頭者を書いてください。",
+    "四番窓口で番号札をお取りください。",
+    "転居届には新しい住所の番地まで書いてください。",
+    "婚姻届は二十四時間受け付けています。",
+    "出生届は生まれた日から十四日以内です。",
+    "住民票の写しを三通、世帯全員分でお願いします。",
+    "暗証番号は四桁の数字です。",
+    "二〇二六年十二月二日付けで受理しました。",
+    "国民年金の手続きは同じ階の七番窓口です。",
+    "通知カードはもう使えません。",
+    "受付は午後五時十五分までです。",
+)
+# A visitor answering in Japanese: in an English or a Vietnamese session.
+VISITOR_JA_DEV = (
+    "印鑑を忘れてしまいました。",
+    "住民票をください。",
+    "転入届を出したいです。",
+    "在留カードはあります。",
+    "住所は新宿区西新宿二丁目です。",
+    "すみません、もう一度お願いします。",
+    "二通お願いします。",
+    "名前はグエン・ヴァン・アンです。",
+)
+VISITOR_JA_TEST = (
+    "マイナンバーカードを作りたいです。",
+    "パスポートを持ってきました。",
+    "先月引っ越しました。",
+    "国民健康保険に入りたいです。",
+    "電話番号は〇九〇の一二三四の五六七八です。",
+    "はい、わかりました。",
+    "子供の手続きもしたいです。",
+    "印鑑は持っていません。",
+)
+# Visitors in their own language (espeak-ng voices: robotic, a harder case than people).
+VISITOR_OWN: dict[str, dict[Split, tuple[str, ...]]] = {
+    "en": {
+        "dev": ("I moved here last week and need to register my address.",
+                "Do I need my residence card?",
+                "How much does the certificate cost?",
+                "My passport is in my bag."),
+        "test": ("I would like two copies of the certificate of residence, please.",
+                 "Where is counter number five?",
+                 "I don't have my seal with me.",
+                 "Can my wife apply for me?"),
+    },
+    "es": {
+        "dev": ("Me mudé aquí la semana pasada.",
+                "¿Necesito mi tarjeta de residencia?",
+                "¿Cuánto cuesta el certificado?",
+                "No entiendo, ¿puede repetirlo?"),
+        "test": ("Quisiera dos copias del certificado de residencia.",
+                 "¿Dónde está la ventanilla número cinco?",
+                 "Mi pasaporte está aquí.",
+                 "Vivo en Tokio desde enero."),
+    },
+    "vi": {
+        "dev": ("Tôi mới chuyển đến đây tuần trước.",
+                "Tôi có cần thẻ cư trú không?",
+                "Giấy chứng nhận này giá bao nhiêu?",
+                "Xin lỗi, tôi không hiểu."),
+        "test": ("Tôi muốn hai bản sao giấy chứng nhận cư trú.",
+                 "Quầy số năm ở đâu?",
+                 "Đây là hộ chiếu của tôi.",
+                 "Tôi sống ở Tokyo từ tháng một."),
+    },
+}
+
+
+def _clips() -> list[Clip]:
+    clips: list[Clip] = []
+    n = 0
+
+    def voice_and_speed() -> tuple[str, float]:
+        nonlocal n
+        n += 1
+        return KOKORO_VOICES[n % len(KOKORO_VOICES)], SPEEDS[n % len(SPEEDS)]
+
+    for split, sentences in (("dev", STAFF_DEV), ("test", STAFF_TEST)):
+        for i, text in enumerate(sentences):
+            voice, speed = voice_and_speed()
+            clips.append(Clip(f"staff_{split}_{i:02d}.ogg", split, "staff", "ja", ("en", "ja"),
+                              text, f"kokoro {voice}", speed))
+    for split, sentences in (("dev", VISITOR_JA_DEV), ("test", VISITOR_JA_TEST)):
+        for i, text in enumerate(sentences):
+            voice, speed = voice_and_speed()
+            session = "en" if i % 2 == 0 else "vi"
+            clips.append(Clip(f"visitor_ja_{split}_{i:02d}.ogg", split, "visitor", "ja",
+                              (session, "ja"), text, f"kokoro {voice}", speed))
+    for language, splits in VISITOR_OWN.items():
+        for split, sentences in splits.items():
+            for i, text in enumerate(sentences):
+                speed = SPEEDS[i % len(SPEEDS)]
+                clips.append(Clip(f"visitor_{language}_{split}_{i:02d}.ogg", split, "visitor",
+                                  language, (language, "ja"), text, f"espeak-ng {language}",
+                                  speed))
+    return clips
+
+
+CLIPS: tuple[Clip, ...] = tuple(_clips())

@@ -1,0 +1,181 @@
+"""Term correction by reading: a span that sounds like a counter term becomes the term.
+
+Whisper writes what it hears with whatever characters fit the sound: 転入届 as 電入届け,
+住民票の写し as 10民票のおつし, 世帯主 as せたいぬし. Each span of the transcript (between
+Sudachi word boundaries) is read every way it can be read — Sudachi's reading of its words, every
+KANJIDIC2 reading of each kanji, kana as written, 10 as ジュウ — and compared with each term's
+reading by an edit distance over that lattice (voicing and vowel-length differences cost half).
+
+A span is replaced when it sounds the same as a term of three morae or more, or close enough
+(one edit up to seven kana, two beyond, never more than a quarter of the term) and it is not
+itself one dictionary word: a real word that merely sounds near a term (a homophone Whisper
+chose on purpose) is left alone unless it sounds exactly like the term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from madoguchi.recognition.readings import Reader, Token, char_readings, number_reading
+from madoguchi.recognition.vocabulary import Term
+
+_SEION = str.maketrans(
+    "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポァィゥェォャュョッ",
+    "カキクケコサシスセソタチツテトハヒフヘホハヒフヘホアイウエオヤユヨツ")
+
+
+@dataclass(frozen=True)
+class Correction:
+    term_id: str
+    start: int
+    end: int
+    """Where the term now stands in the corrected text."""
+
+
+@dataclass(frozen=True)
+class Corrected:
+    text: str
+    corrections: tuple[Correction, ...]
+
+
+@dataclass(frozen=True)
+class _Edge:
+    start: int
+    end: int
+    reading: str
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    term: Term
+    start: int
+    end: int
+    cost: float
+
+
+def _substitution(heard: str, term: str) -> float:
+    if heard == term:
+        return 0.0
+    if heard.translate(_SEION) == term.translate(_SEION):
+        return 0.5  # voicing or a small kana: デ for テ, ユ for ュ
+    return 1.0
+
+
+def _extend(row: list[float], reading: str, term: str) -> list[float]:
+    for heard in reading:
+        new = [row[0] + 1.0]
+        for j, wanted in enumerate(term, start=1):
+            new.append(min(row[j] + 1.0, new[j - 1] + 1.0,
+                           row[j - 1] + _substitution(heard, wanted)))
+        row = new
+    return row
+
+
+def _allowed_cost(length: int) -> float:
+    if length < 4:
+        return 0.0
+    return min(1.0 if length < 8 else 2.0, length * 0.25)
+
+
+class TermCorrector:
+    def __init__(self, terms: Sequence[Term], reader: Reader) -> None:
+        self._reader = reader
+        self._terms = [t for t in terms if t.reading]
+
+    def correct(self, text: str) -> Corrected:
+        tokens = self._reader.tokens(text)
+        if not tokens or not self._terms:
+            return Corrected(text, ())
+        edges = self._edges(text, tokens)
+        boundaries = {t.start for t in tokens} | {tokens[-1].end}
+        starts_at: dict[int, list[_Edge]] = {}
+        for edge in edges:
+            starts_at.setdefault(edge.start, []).append(edge)
+        exact = [(m.start(), m.end(), t.text) for t in self._terms
+                 for m in re.finditer(re.escape(t.text), text)]
+        candidates = [c for term in self._terms
+                      for c in self._matches(term, text, tokens, boundaries, starts_at)
+                      if all(c.end <= s or c.start >= e or (c.start <= s and e <= c.end
+                                                            and found in c.term.text)
+                             for s, e, found in exact)]
+        # Sound covered minus three per edit: 住民票の写し (one edit) beats the 住民票 inside
+        # it, 戸籍謄本 (exact) beats 戸籍抄本 (two edits) for こせき等本.
+        candidates.sort(key=lambda c: len(c.term.reading or "") - 3 * c.cost, reverse=True)
+        chosen: list[_Candidate] = []
+        for candidate in candidates:
+            if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
+                chosen.append(candidate)
+        return self._apply(text, chosen)
+
+    def _edges(self, text: str, tokens: list[Token]) -> list[_Edge]:
+        edges: list[_Edge] = []
+        for token in tokens:
+            number = number_reading(token.surface) if token.oov else None
+            if token.reading and not token.oov:
+                edges.append(_Edge(token.start, token.end, token.reading))
+            if number:
+                edges.append(_Edge(token.start, token.end, number))
+            for i in range(token.start, token.end):
+                readings = char_readings(text[i]) or (text[i],)
+                edges.extend(_Edge(i, i + 1, r) for r in readings)
+        return edges
+
+    def _matches(self, term: Term, text: str, tokens: list[Token], boundaries: set[int],
+                 starts_at: dict[int, list[_Edge]]) -> list[_Candidate]:
+        wanted = term.reading or ""
+        first = wanted[0].translate(_SEION)
+        limit = _allowed_cost(len(wanted))
+        found: list[_Candidate] = []
+        for token in tokens:
+            s = token.start
+            if not any(e.reading[:1].translate(_SEION) == first for e in starts_at.get(s, ())):
+                continue
+            rows: dict[int, list[float]] = {s: [float(j) for j in range(len(wanted) + 1)]}
+            horizon = s + len(wanted) + 2
+            for position in range(s, min(horizon, len(text))):
+                row = rows.get(position)
+                if row is None or min(row) > limit:
+                    continue
+                for edge in starts_at.get(position, ()):
+                    if edge.end > horizon:
+                        continue
+                    extended = _extend(row, edge.reading, wanted)
+                    best = rows.get(edge.end)
+                    rows[edge.end] = (extended if best is None
+                                      else [min(a, b) for a, b in zip(best, extended, strict=True)])
+            best_end, best_cost = None, limit + 1.0
+            for end, row in rows.items():
+                if end > s and end in boundaries and row[-1] <= limit and row[-1] < best_cost:
+                    best_end, best_cost = end, row[-1]
+            if best_end is None:
+                continue
+            span = text[s:best_end]
+            if term.text in span or (best_cost > 0 and not self._assembled(tokens, s, best_end)):
+                continue
+            if best_cost == 0 and len(wanted) < 3:
+                continue
+            found.append(_Candidate(term, s, best_end, best_cost))
+        return sorted(found, key=lambda c: c.cost)
+
+    @staticmethod
+    def _assembled(tokens: list[Token], start: int, end: int) -> bool:
+        """True unless the span is one known dictionary word (which Whisper meant)."""
+        inside = [t for t in tokens if t.start >= start and t.end <= end]
+        return len(inside) > 1 or any(t.oov for t in inside)
+
+    @staticmethod
+    def _apply(text: str, chosen: list[_Candidate]) -> Corrected:
+        out: list[str] = []
+        corrections: list[Correction] = []
+        cursor = 0
+        for candidate in sorted(chosen, key=lambda c: c.start):
+            out.append(text[cursor:candidate.start])
+            begin = sum(len(part) for part in out)
+            out.append(candidate.term.text)
+            corrections.append(Correction(candidate.term.id, begin,
+                                          begin + len(candidate.term.text)))
+            cursor = candidate.end
+        out.append(text[cursor:])
+        return Corrected("".join(out), tuple(corrections))

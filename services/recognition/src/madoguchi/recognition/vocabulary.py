@@ -1,0 +1,141 @@
+"""The counter's vocabulary for recognition: what Whisper is prompted with and corrected to.
+
+Three sources, in this order: the glossary's terms in every language it has
+(`madoguchi.shared.terminology`), the counter words Whisper misspells (`data/
+counter_vocabulary.json`) and the ward's own file (`MADOGUCHI_RECOGNITION_VOCABULARY__FILE`:
+place names, office names, its own forms). Whisper takes at most about 200 prompt tokens (a
+kanji costs about three): the ward's terms are the last to be left out.
+
+Japanese terms get a kana reading (Sudachi's, unless the entry gives one) for term correction.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from madoguchi.recognition.languages import to_model_code
+from madoguchi.recognition.readings import Reader, katakana
+from madoguchi.shared.terminology import GLOSSARY_FILE
+
+COUNTER_FILE = Path(__file__).parent / "data" / "counter_vocabulary.json"
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")  # a contract Token: ids travel in events
+_READING = re.compile(r"^[ァ-ヺー]+$")
+Source = Literal["glossary", "counter", "ward"]
+DROP_FIRST: tuple[Source, ...] = ("counter", "glossary", "ward")
+"""When the prompt is too long for Whisper: the shipped counter words go first, the ward's last."""
+
+
+class VocabularyError(ValueError):
+    """The vocabulary file is unusable: the message names the entry and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    language: str
+    """Whisper's language code (ja, en, zh ...)."""
+    text: str
+    reading: str | None = None
+    """Katakana, Japanese terms only."""
+    source: Source = "ward"
+
+
+def _entries(path: Path) -> list[dict[str, str]]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise VocabularyError(f"{path}: cannot be read as JSON ({type(exc).__name__})") from None
+    terms = raw.get("terms") if isinstance(raw, dict) else None
+    if not isinstance(terms, list):
+        raise VocabularyError(f"{path}: expected an object with a 'terms' list")
+    for i, entry in enumerate(terms):
+        if not isinstance(entry, dict) or not all(
+                isinstance(entry.get(k), str) and entry[k].strip()
+                for k in ("id", "language", "text")):
+            raise VocabularyError(f"{path}: term {i} needs non-empty id, language and text")
+        if not _ID.match(entry["id"]):
+            raise VocabularyError(f"{path}: term {i}: id must match {_ID.pattern}")
+        if len(entry["text"]) > 40:
+            raise VocabularyError(f"{path}: term {entry['id']}: text longer than 40 characters")
+        reading = entry.get("reading")
+        if reading is not None and not (isinstance(reading, str) and _READING.match(reading)):
+            raise VocabularyError(f"{path}: term {entry['id']}: reading must be katakana")
+    return terms
+
+
+class Vocabulary:
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.terms = tuple(terms)
+
+    @classmethod
+    def load(cls, extra: Path | None = None, reader: Reader | None = None,
+             counter: Path = COUNTER_FILE, glossary: Path = GLOSSARY_FILE) -> Vocabulary:
+        reader = reader or Reader()
+        raw: list[tuple[Source, dict[str, str]]] = []
+        for term in json.loads(glossary.read_text(encoding="utf-8"))["terms"]:
+            raw.extend(("glossary", {"id": term["id"], "language": tag, "text": text})
+                       for tag, text in term["texts"].items())
+        raw.extend(("counter", entry) for entry in _entries(counter))
+        if extra is not None:
+            raw.extend(("ward", entry) for entry in _entries(extra))
+        terms: dict[tuple[str, str], Term] = {}
+        for source, entry in raw:
+            code = to_model_code(entry["language"])
+            text = entry["text"].strip()
+            reading = None
+            if code == "ja":
+                reading = katakana(entry.get("reading") or reader.reading(text))
+            terms.pop((code, text), None)  # a later source wins, and moves to the end
+            terms[(code, text)] = Term(entry["id"], code, text, reading, source)
+        return cls(list(terms.values()))
+
+    def for_language(self, code: str) -> list[Term]:
+        return [t for t in self.terms if t.language == code]
+
+    def prompt(self, code: str, fits: Callable[[str], bool] = lambda _: True) -> str | None:
+        """The initial prompt for speech in `code`, or None when there is no vocabulary for it:
+        the terms as a list (a lead sentence cost tokens and helped nothing on the dev split), a
+        term inside a longer one left out (印鑑 in 印鑑登録証明書). Until `fits` accepts it, terms
+        are dropped in `DROP_FIRST` order."""
+        terms = self.for_language(code)
+        terms = [t for t in terms if not any(t.text != o.text and t.text in o.text for o in terms)]
+        separator = "、" if code in ("ja", "zh") else ", "
+        end = "。" if code in ("ja", "zh") else "."
+        while terms:
+            text = separator.join(t.text for t in terms) + end
+            if fits(text):
+                return text
+            source = next(s for s in DROP_FIRST if any(t.source == s for t in terms))
+            terms.remove(next(t for t in terms if t.source == source))
+        return None
+
+
+def check(path: Path, out: Callable[[str], None] = print) -> int:
+    """`python -m madoguchi.recognition.vocabulary FILE`: what recognition will make of a
+    ward's file (each Japanese term's reading, the Japanese prompt), or why it is refused."""
+    reader = Reader()
+    try:
+        ward = Vocabulary.load(path, reader=reader, counter=COUNTER_FILE)
+        own = {entry["id"] for entry in _entries(path)}
+    except VocabularyError as exc:
+        out(f"refused: {exc}")
+        return 2
+    for term in ward.terms:
+        if term.id in own:
+            out(f"{term.id}\t{term.language}\t{term.text}\t{term.reading or ''}")
+    out(f"prompt (ja): {ward.prompt('ja')}")
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) != 2:
+        print("usage: python -m madoguchi.recognition.vocabulary WARD_VOCABULARY.json")
+        raise SystemExit(2)
+    raise SystemExit(check(Path(sys.argv[1])))
