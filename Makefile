@@ -59,8 +59,9 @@ test-fast: sync ## handlers and pure units: no server, no model (under a minute)
 test-faults: sync
 	$(RUN) pytest tests/fault -m fault $(PYTEST_ARGS)
 
-eval: sync ## redaction and recognition on their own corpora -> bench/results/{redaction,recognition}_eval.json
+eval: sync ## redaction, recognition and the meaning check on their corpora -> bench/results/*_eval.json
 	$(RUN) python services/redaction/eval/evaluate.py bench/results/redaction_eval.json
+	$(RUN) python services/translation/eval/evaluate.py bench/results/meaning_eval.json
 	$(RUN) python services/recognition/eval/evaluate.py bench/results/recognition_eval.json
 
 bench: sync ## benchmarks (records, never asserts) -> bench/results/*.json + *.png; see bench/README.md

@@ -31,6 +31,7 @@ def test_ward_terms_reach_recognition_as_a_mounted_file(
     assert env["MADOGUCHI_RECOGNITION_VOCABULARY__FILE"] == (
         "/etc/madoguchi/vocabulary/vocabulary.json")
     assert env["MADOGUCHI_RECOGNITION_VOCABULARY__BIASING"] == "true"
+    assert json.loads(env["MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_LANGUAGES"]) == ["ja", "en"]
     assert {"name": "vocabulary", "mountPath": "/etc/madoguchi/vocabulary",
             "readOnly": True} in container["volumeMounts"]
     for other in objects:

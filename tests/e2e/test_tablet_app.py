@@ -131,6 +131,22 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
             await expect(page.locator("#staff-log .utterance.from-visitor .target")).to_have_count(
                 1, timeout=30_000)
 
+            # -- the meaning check: the fixture model turns counter 5 into 三番の窓口 (a changed
+            # number): staff are warned, with the differing value marked; a faithful one is not
+            await page.fill("#visitor-text", "Please go to counter 5.")
+            await page.click("#visitor-send")
+            changed = page.locator("#staff-log .utterance.from-visitor").nth(1)
+            await expect(changed.locator(".check-warning")).to_contain_text(
+                "確認してください", timeout=30_000)
+            await expect(changed.locator(".check-warning")).to_contain_text("窓口番号")
+            await expect(changed.locator(".target mark.check-differs")).to_contain_text("三番")
+            await page.fill("#staff-text", "三番の窓口へどうぞ。")
+            await page.click("#staff-send")
+            faithful = page.locator("#staff-log .utterance.from-staff").last
+            await expect(faithful.locator(".back")).to_contain_text("三番", timeout=30_000)
+            await expect(faithful.locator(".check-warning")).to_have_count(0)
+            await shot(page, "04a-meaning-check-1280x800")
+
             await shot(page, "04-conversation-1280x800")
             await page.set_viewport_size(PORTRAIT)
             await expect(page.locator("#staff-ptt")).to_be_in_viewport()

@@ -105,6 +105,8 @@ spec:
   value: {{ $vocabulary.biasing | quote }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__CORRECTION
   value: {{ $vocabulary.correction | quote }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_LANGUAGES
+  value: {{ $vocabulary.promptLanguages | toJson | quote }}
 {{- if $vocabulary.terms }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__FILE
   value: /etc/madoguchi/vocabulary/vocabulary.json

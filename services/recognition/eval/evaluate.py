@@ -6,11 +6,12 @@ whisper base int8 on CPU, one engine:
 - staff (Japanese, forced as in service): CER plain / vocabulary prompt / reading correction /
   both, and the recognition time per clip with and without the prompt;
 - visitors answering in Japanese in an English or a Vietnamese session: the share recognised
-  as Japanese and the CER, forced to the session's language without and with the prompt
-  (before) and detected between the visitor's and the staff's language (now);
+  as Japanese and the CER, forced to the session's language without and with that language's
+  prompt (before) and as the service does it now (detected between the visitor's and the
+  staff's language, prompts only for `prompt_languages`);
 - visitors in their own language (espeak-ng: en, es, vi): WER and the share kept in their
-  language, forced without and with the prompt (the glossary's English terms must not hurt)
-  and detected (detection must not steal them to Japanese);
+  language, forced without and with a prompt in their language (does it help or hurt?) and as
+  the service does it (detection must not steal them to Japanese);
 - silence and noise (generated here, seeded): the share reported as no speech, with the prompt.
 
 Run: `make eval` (writes bench/results/recognition_eval.json; a few minutes on two cores).
@@ -32,6 +33,7 @@ from corpus import CLIPS, Clip  # the sibling module: this folder is run as a sc
 from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.engine import Transcript
 from madoguchi.recognition.readings import shared_reader
+from madoguchi.recognition.settings import RecognitionSettings
 from madoguchi.recognition.testing import (
     character_error_rate,
     installed_whisper_base,
@@ -67,13 +69,20 @@ class Runner:
     def __init__(self) -> None:
         model = installed_whisper_base()
         vocabulary = Vocabulary.load(reader=shared_reader())
-        self.engine = WhisperXEngine(model.path, model.model_id, EngineOptions(), vocabulary)
+        every = sorted({t.language for t in vocabulary.terms})
+        self.engine = WhisperXEngine(model.path, model.model_id, EngineOptions(), vocabulary,
+                                     prompt_languages=every)
         self.prompts = dict(self.engine.prompts)
+        """Every language the vocabulary has: to measure where a prompt helps."""
+        service = RecognitionSettings.model_fields["vocabulary"].default.prompt_languages
+        self.service_prompts = {k: v for k, v in self.prompts.items() if k in service}
+        """What the service prompts with by default (settings.vocabulary.prompt_languages)."""
         self.corrector = TermCorrector(vocabulary.for_language("ja"), shared_reader())
 
     def run(self, samples: Any, languages: list[str], *, biased: bool,
-            fallback: str | None = None) -> tuple[Transcript, float]:
-        self.engine.prompts = self.prompts if biased else {}
+            fallback: str | None = None, as_service: bool = False) -> tuple[Transcript, float]:
+        self.engine.prompts = (self.service_prompts if as_service
+                               else self.prompts if biased else {})
         started = time.perf_counter()
         result = self.engine.transcribe(samples, languages, fallback=fallback,
                                         confident=STAFF_OVERRIDE if fallback else 0.0)
@@ -117,9 +126,9 @@ def visitors(runner: Runner, clips: list[Clip]) -> dict[str, Any]:
         plain, _ = runner.run(samples, [visitor], biased=False)
         forced, _ = runner.run(samples, [visitor], biased=True)
         detected, _ = runner.run(samples, [visitor, staff_language], biased=True,
-                                 fallback=visitor)
-        for mode, result in (("forced_plain", plain), ("forced", forced),
-                             ("detected", detected)):
+                                 fallback=visitor, as_service=True)
+        for mode, result in (("forced_plain", plain), ("forced_prompted", forced),
+                             ("detected_as_service", detected)):
             figures = by_language[spoken]
             figures[f"{mode}_language_correct"].append(float(result.language == clip.language))
             figures[f"{mode}_error_rate"].append(rate(clip.text, runner.corrected(result)))
@@ -133,7 +142,8 @@ def no_speech(runner: Runner) -> dict[str, Any]:
     results: dict[str, dict[str, str]] = {}
     for name, samples in noises().items():
         staff_result, _ = runner.run(samples, ["ja"], biased=True)
-        visitor_result, _ = runner.run(samples, ["en", "ja"], biased=True, fallback="en")
+        visitor_result, _ = runner.run(samples, ["en", "ja"], biased=True, fallback="en",
+                                       as_service=True)
         results[name] = {"staff_ja_prompted": staff_result.status,
                          "visitor_en_detected": visitor_result.status}
     statuses = [s for r in results.values() for s in r.values()]

@@ -119,3 +119,16 @@ def test_visitors_in_their_own_language_are_not_taken_for_japanese(
     result = biased.transcribe(audio, [clip.language, "ja"], fallback=clip.language,
                                confident=0.8)
     assert result.language == clip.language
+
+
+def test_only_the_configured_languages_get_a_prompt(vocabulary: Vocabulary) -> None:
+    from madoguchi.recognition.testing import installed_whisper_base
+    from madoguchi.recognition.whisperx_engine import EngineOptions
+
+    model = installed_whisper_base()
+    default = WhisperXEngine(model.path, model.model_id, EngineOptions(), vocabulary)
+    assert set(default.prompts) == {"ja", "en"}  # the glossary also has es, vi, ko, zh ...
+    assert "moving-in notification" in default.prompts["en"]
+    vietnamese = WhisperXEngine(model.path, model.model_id, EngineOptions(), vocabulary,
+                                prompt_languages=["vi"])
+    assert set(vietnamese.prompts) == {"vi"}

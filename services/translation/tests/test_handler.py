@@ -94,3 +94,47 @@ async def test_a_fixed_phrase_needs_no_model() -> None:
 def test_giving_up_tells_the_tablet() -> None:
     [failed] = gave_up(_spoken("x"), FIRST).events
     assert isinstance(failed, UtteranceFailed) and failed.reason_code == "processing_failed"
+
+
+class ScriptedEngine:
+    """Translates by a table: a model that changes a number (the meaning check's case)."""
+
+    model_id = "scripted"
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def supports(self, source: str, target: str) -> bool:
+        return True
+
+    def translate_batch(self, texts: list[str], source: str, target: str) -> list[str]:
+        return [self.table.get(text, text) for text in texts]
+
+
+async def test_a_changed_amount_is_a_warning_with_spans_and_only_counted_in_the_audit() -> None:
+    engine = ScriptedEngine({"手数料は三百円です。": "The fee is 400 yen.",
+                             "The fee is 400 yen.": "手数料は400円です。"})
+    outcome = await _handler(engine).handle(_spoken("手数料は三百円です。"), FIRST)
+    translated, _delivered, audit = outcome.events
+    assert isinstance(translated, UtteranceTranslated) and translated.checks is not None
+    assert translated.checks.ok is False
+    kinds = {(w.kind, w.against) for w in translated.checks.warnings}
+    assert kinds == {("amount", "translation"), ("amount", "back_translation")}
+    first = next(w for w in translated.checks.warnings if w.against == "translation")
+    assert translated.source_text[first.source_start:first.source_end] == "三百円"
+    assert translated.target_text[first.other_start:first.other_end] == "400 yen"
+    assert isinstance(audit, AuditEvent)
+    assert audit.attributes["meaning_warnings"] == 2
+    assert audit.attributes["meaning_warning_kinds"] == "amount"
+    assert "300" not in audit.model_dump_json() and "400" not in audit.model_dump_json()
+
+
+async def test_a_faithful_translation_passes_and_a_passthrough_is_not_checked() -> None:
+    engine = ScriptedEngine({"三番窓口へどうぞ。": "Please go to counter 3.",
+                             "Please go to counter 3.": "3番窓口へどうぞ。"})
+    translated = (await _handler(engine).handle(_spoken("三番窓口へどうぞ。"), FIRST)).events[0]
+    assert isinstance(translated, UtteranceTranslated) and translated.checks is not None
+    assert translated.checks.ok and translated.checks.chrf is not None
+    japanese_answer = _spoken("印鑑を忘れました", speaker="visitor", language="ja")
+    passed = (await _handler(engine).handle(japanese_answer, FIRST)).events[0]
+    assert isinstance(passed, UtteranceTranslated) and passed.checks is None

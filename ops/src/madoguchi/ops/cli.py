@@ -46,6 +46,15 @@ def redact() -> None:
     redact_main()
 
 
+@app.command("check-translation")
+def check_translation() -> None:
+    """Meaning-check JSON lines from stdin (source, translation, back-translation) to stdout
+    ({"ok", "warnings", "chrf"}): changed numbers, dates, times, terms, negation, drift."""
+    from madoguchi.ops.check_translation_cli import main as check_main
+
+    check_main()
+
+
 @app.command()
 def up(
     home: Path | None = typer.Option(None, help=HOME_HELP),

@@ -79,7 +79,8 @@ def load_engines(settings: RecognitionSettings,
     )
     started = time.monotonic()
     biasing = vocabulary if settings.vocabulary.biasing else None
-    engines = [WhisperXEngine(model.path, model.model_id, options, biasing)
+    engines = [WhisperXEngine(model.path, model.model_id, options, biasing,
+                              settings.vocabulary.prompt_languages)
                for _ in range(settings.concurrency)]
     elapsed = time.monotonic() - started
     stage_instruments().model_load.record(elapsed, {"service": "recognition",

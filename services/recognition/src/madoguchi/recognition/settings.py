@@ -23,6 +23,10 @@ class VocabularySettings(BaseModel):
         default=None, description="The ward's own terms (JSON, see counter_vocabulary.json), "
                                   "added to the glossary and the shipped counter words.")
     biasing: bool = Field(default=True, description="Prompt Whisper with the vocabulary.")
+    prompt_languages: list[str] = Field(
+        default=["ja", "en"], max_length=20,
+        description="Languages whose speech gets the prompt: those where `make eval` showed it "
+                    "helps (a Spanish prompt made Whisper base ramble on the eval clips).")
     correction: bool = Field(
         default=True, description="Replace Japanese spans that sound like a term by the term.")
 

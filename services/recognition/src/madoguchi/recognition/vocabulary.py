@@ -43,6 +43,8 @@ class Term:
     reading: str | None = None
     """Katakana, Japanese terms only."""
     source: Source = "ward"
+    prompt: bool = True
+    """False: for term correction only (a long, rare term not worth its prompt tokens)."""
 
 
 def _entries(path: Path) -> list[dict[str, str]]:
@@ -65,6 +67,8 @@ def _entries(path: Path) -> list[dict[str, str]]:
         reading = entry.get("reading")
         if reading is not None and not (isinstance(reading, str) and _READING.match(reading)):
             raise VocabularyError(f"{path}: term {entry['id']}: reading must be katakana")
+        if not isinstance(entry.get("prompt", True), bool):
+            raise VocabularyError(f"{path}: term {entry['id']}: prompt must be true or false")
     return terms
 
 
@@ -91,7 +95,8 @@ class Vocabulary:
             if code == "ja":
                 reading = katakana(entry.get("reading") or reader.reading(text))
             terms.pop((code, text), None)  # a later source wins, and moves to the end
-            terms[(code, text)] = Term(entry["id"], code, text, reading, source)
+            terms[(code, text)] = Term(entry["id"], code, text, reading, source,
+                                       entry.get("prompt", True) is not False)
         return cls(list(terms.values()))
 
     def for_language(self, code: str) -> list[Term]:
@@ -102,7 +107,7 @@ class Vocabulary:
         the terms as a list (a lead sentence cost tokens and helped nothing on the dev split), a
         term inside a longer one left out (印鑑 in 印鑑登録証明書). Until `fits` accepts it, terms
         are dropped in `DROP_FIRST` order."""
-        terms = self.for_language(code)
+        terms = [t for t in self.for_language(code) if t.prompt]
         terms = [t for t in terms if not any(t.text != o.text and t.text in o.text for o in terms)]
         separator = "、" if code in ("ja", "zh") else ", "
         end = "。" if code in ("ja", "zh") else "."

@@ -11,7 +11,7 @@ import logging
 import math
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ import numpy as np
 
 from madoguchi.recognition.engine import Audio, Transcript
 from madoguchi.recognition.hallucinations import is_known_hallucination, is_prompt_echo
+from madoguchi.recognition.languages import to_model_code
 from madoguchi.recognition.vocabulary import Vocabulary
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before whisperx/transformers/pyannote are imported
@@ -57,7 +58,8 @@ def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
 
 class WhisperXEngine:
     def __init__(self, model_dir: Path, model_id: str, options: EngineOptions,
-                 vocabulary: Vocabulary | None = None) -> None:
+                 vocabulary: Vocabulary | None = None,
+                 prompt_languages: Collection[str] = ("ja", "en")) -> None:
         import whisperx  # type: ignore[import-untyped]
 
         with warnings.catch_warnings():
@@ -79,7 +81,8 @@ class WhisperXEngine:
         self.prompts: dict[str, str] = {}
         """Initial prompt per language (the counter's vocabulary): Whisper decodes as if the
         prompt had just been said, so its terms win over sound-alikes. Only for that language."""
-        for code in sorted({t.language for t in vocabulary.terms} if vocabulary else ()):
+        wanted = {to_model_code(tag) for tag in prompt_languages}
+        for code in sorted({t.language for t in vocabulary.terms} & wanted if vocabulary else ()):
             prompt = vocabulary.prompt(code, self.prompt_fits) if vocabulary else None
             if prompt and code in self.languages:
                 self.prompts[code] = prompt

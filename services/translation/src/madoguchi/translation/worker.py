@@ -26,10 +26,18 @@ from madoguchi.shared.contracts import (
     UtteranceTranscribed,
     UtteranceTranslated,
 )
-from madoguchi.shared.contracts.events import AuditAttribute, GlossaryHit, Speaker
+from madoguchi.shared.contracts.events import (
+    AuditAttribute,
+    GlossaryHit,
+    MeaningCheck,
+    MeaningWarning,
+    Speaker,
+)
 from madoguchi.shared.runtime import NOTHING, Context, Outcome
 from madoguchi.shared.telemetry import stage_instruments
 from madoguchi.translation.engine import EngineError
+from madoguchi.translation.meaning import check
+from madoguchi.translation.meaning.terms import glossary_terms
 from madoguchi.translation.pipeline import Translation, TranslationPipeline, TranslationRefused
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,21 @@ Incoming = UtteranceTranscribed | TextSubmitted
 
 EXPECTED_REFUSALS = frozenset({"no_model", "unsupported_pair", "text_too_long", "empty_text"})
 """Answers, not faults: the `failed` event is enough and no dead letter keeps the content."""
+
+
+def meaning_check(result: Translation) -> MeaningCheck | None:
+    """The meaning check of a translation (None for a pass-through: nothing was translated)."""
+    if result.source_language == result.target_language:
+        return None
+    checked = check(result.source_language, result.source_text, result.target_language,
+                    result.target_text, result.back_translation, glossary_terms())
+    warnings = [MeaningWarning(
+        kind=w.kind, against=w.against,
+        source_start=w.source_span[0] if w.source_span else None,
+        source_end=w.source_span[1] if w.source_span else None,
+        other_start=w.other_span[0] if w.other_span else None,
+        other_end=w.other_span[1] if w.other_span else None) for w in checked.warnings[:32]]
+    return MeaningCheck(ok=checked.ok, warnings=warnings, chrf=checked.chrf)
 
 
 def gave_up(event: Incoming, _: Context) -> Outcome:
@@ -59,13 +82,18 @@ class TranslationHandler:
                 UtteranceFailed.of(event, SERVICE, exc.reason_code),
                 self._audit(event, "failure", {"reason_code": exc.reason_code}),
                 dead_letter=exc.reason_code not in EXPECTED_REFUSALS)
+        checks = meaning_check(result)
+        warnings = checks.warnings if checks else []
         log.info("translated", extra={
             "event_id": event.event_id, "model_id": result.model_id,
-            "phrase_id": result.phrase_id, "glossary_hits": len(result.glossary_hits)})
+            "phrase_id": result.phrase_id, "glossary_hits": len(result.glossary_hits),
+            "meaning_warnings": len(warnings)})
         return Outcome.publish(
-            self._translated(event, result),
+            self._translated(event, result, checks),
             self._delivered(event, result),
             self._audit(event, "success", {
+                "meaning_warnings": len(warnings),
+                "meaning_warning_kinds": ",".join(sorted({w.kind for w in warnings})) or None,
                 "model_id": result.model_id, "phrase_id": result.phrase_id,
                 "phrase_review_status": result.phrase_review_status,
                 "source_language": result.source_language,
@@ -110,7 +138,8 @@ class TranslationHandler:
             raise TranslationRefused("no_source_language", "event names no source language")
         return await self.pipeline.translate(event.text or "", event.language, target)
 
-    def _translated(self, event: Incoming, result: Translation) -> UtteranceTranslated:
+    def _translated(self, event: Incoming, result: Translation,
+                    checks: MeaningCheck | None) -> UtteranceTranslated:
         return UtteranceTranslated(
             session_id=event.session_id, utterance_id=event.utterance_id, speaker=event.speaker,
             origin=event.origin,
@@ -121,7 +150,7 @@ class TranslationHandler:
                            for h in result.glossary_hits],
             phrase_id=result.phrase_id,
             phrase_review_status=result.phrase_review_status,
-            model_id=result.model_id,
+            model_id=result.model_id, checks=checks,
         )
 
     def _audit(self, event: Incoming, outcome: Literal["success", "failure"],

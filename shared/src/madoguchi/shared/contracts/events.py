@@ -202,6 +202,29 @@ class GlossaryHit(Contract):
     enforced: bool
 
 
+MeaningKind = Literal["number", "amount", "count", "date", "time", "duration", "counter",
+                      "floor", "term", "negation", "drift"]
+
+
+class MeaningWarning(Contract):
+    """Where a translation may have changed what was said: the kind and the spans (code-point
+    offsets into `source_text` and into `target_text` or `back_translation`), never the values."""
+
+    kind: MeaningKind
+    against: Literal["translation", "back_translation"]
+    source_start: int | None = Field(default=None, ge=0, le=8000)
+    source_end: int | None = Field(default=None, ge=0, le=8000)
+    other_start: int | None = Field(default=None, ge=0, le=8000)
+    other_end: int | None = Field(default=None, ge=0, le=8000)
+
+
+class MeaningCheck(Contract):
+    ok: bool
+    warnings: list[MeaningWarning] = Field(default_factory=list, max_length=32)
+    chrf: float | None = Field(default=None, ge=0.0, le=100.0,
+                               description="chrF of back-translation against source.")
+
+
 class UtteranceTranslated(UtteranceEvent):
     SUBJECT: ClassVar[str] = "mg.v1.utterance.translated.{session_id}"
     schema_version: Literal[2] = 2
@@ -216,6 +239,8 @@ class UtteranceTranslated(UtteranceEvent):
     phrase_id: Token | None = Field(default=None, description="Set when served from memory.")
     phrase_review_status: Literal["machine-draft", "reviewed"] | None = None
     model_id: ShortText
+    checks: MeaningCheck | None = Field(
+        default=None, description="The meaning check; absent when nothing was translated.")
 
 
 class UtteranceFailed(UtteranceEvent):

@@ -237,23 +237,54 @@
   // The spans recognition replaced by a counter term it sounded like (電入届 -> 転入届): marked,
   // so staff can check them. Only while the text is the one the positions were computed on.
   function sourceLine(text, lang, c) {
-    const p = line("source", text, lang);
     const corrections = c && c.transcribedText === text ? c.corrections : [];
-    if (!corrections.length) return p;
+    return marked(line("source", text, lang), text, corrections.map((fix) => ({
+      start: fix.start, end: fix.end, className: "corrected",
+      title: "音の近い用語に補正しました / corrected to a counter term that sounded alike"})));
+  }
+
+  // Wraps the given spans of a line's text in <mark>s (built as nodes: never HTML).
+  function marked(p, text, spans) {
+    const usable = spans.filter((s) => Number.isInteger(s.start) && Number.isInteger(s.end) &&
+                                       s.start < s.end && s.end <= text.length)
+                        .sort((a, b) => a.start - b.start);
+    if (!usable.length) return p;
     p.replaceChildren();
     let cursor = 0;
-    for (const fix of [...corrections].sort((a, b) => a.start - b.start)) {
-      if (fix.start < cursor || fix.end > text.length) continue;
-      p.append(text.slice(cursor, fix.start));
+    for (const span of usable) {
+      if (span.start < cursor) continue;
+      p.append(text.slice(cursor, span.start));
       const mark = document.createElement("mark");
-      mark.className = "corrected";
-      mark.title = "音の近い用語に補正しました / corrected to a counter term that sounded alike";
-      mark.textContent = text.slice(fix.start, fix.end);
+      mark.className = span.className;
+      if (span.title) mark.title = span.title;
+      mark.textContent = text.slice(span.start, span.end);
       p.append(mark);
-      cursor = fix.end;
+      cursor = span.end;
     }
     p.append(text.slice(cursor));
     return p;
+  }
+
+  const CHECK_KINDS = {
+    number: "数", amount: "金額", count: "数量", date: "日付", time: "時刻", duration: "期間",
+    counter: "窓口番号", floor: "階", term: "用語", negation: "否定（〜ない）", drift: "意味のずれ"};
+
+  // The meaning check's warnings, for staff: which kinds differ, and the spans to highlight in
+  // the source (what was said) and in the translation or back-translation.
+  function checkSpans(ev, against, side) {
+    const warnings = (ev.checks && ev.checks.warnings) || [];
+    return warnings.filter((w) => side === "source" || w.against === against).map((w) => ({
+      start: side === "source" ? w.source_start : w.other_start,
+      end: side === "source" ? w.source_end : w.other_end,
+      className: "check-differs", title: CHECK_KINDS[w.kind] || w.kind}));
+  }
+
+  function checkWarning(ev) {
+    if (!ev.checks || ev.checks.ok) return null;
+    const kinds = [...new Set(ev.checks.warnings.map((w) => CHECK_KINDS[w.kind] || w.kind))];
+    const box = line("check-warning", `⚠ 確認してください：訳で${kinds.join("・")}が違う可能性があります`, "ja");
+    box.setAttribute("role", "alert");
+    return box;
   }
 
   function correctionNote(c) {
@@ -318,22 +349,33 @@
     const c = card(ev.utterance_id, ev.speaker);
     const draft = ev.phrase_review_status === "machine-draft";
     if (ev.speaker === "staff") {
+      const said = sourceLine(ev.source_text, ev.source_language, c);
       c.staff.replaceChildren(line("label", ownLabel("staff", "staff")),
-                              sourceLine(ev.source_text, ev.source_language, c));
+                              said.querySelector("mark") ? said
+                                : marked(said, ev.source_text, checkSpans(ev, null, "source")));
       const note = correctionNote(c);
       if (note) c.staff.append(note);
       if (ev.back_translation) {
-        c.staff.append(line("back", `逆翻訳（確認用）: ${ev.back_translation}`, "ja"));
+        const label = "逆翻訳（確認用）: ";
+        const back = line("back", label + ev.back_translation, "ja");
+        c.staff.append(marked(back, label + ev.back_translation,
+                              checkSpans(ev, "back_translation", "other").map((s) => ({
+                                ...s, start: s.start + label.length, end: s.end + label.length}))));
       }
+      const warning = checkWarning(ev);
+      if (warning) c.staff.append(warning);
       c.visitor.replaceChildren(line("label", ownLabel("staff", "visitor")),
                                 line("target", ev.target_text, ev.target_language));
     } else {
       c.visitor.replaceChildren(line("label", ownLabel("visitor", "visitor")),
                                 line("source", ev.source_text, ev.source_language));
       c.staff.replaceChildren(line("label", ownLabel("visitor", "staff")),
-                              line("target", ev.target_text, ev.target_language),
+                              marked(line("target", ev.target_text, ev.target_language),
+                                     ev.target_text, checkSpans(ev, "translation", "other")),
                               line("original", `原文（${languageName(ev.source_language)}）: ${ev.source_text}`,
                                    ev.source_language));
+      const warning = checkWarning(ev);
+      if (warning) c.staff.append(warning);
       if (!state.visitorLang && ev.source_language && ev.source_language !== "ja" &&
           state.detected !== ev.source_language) {
         state.detected = ev.source_language;
