@@ -20,6 +20,7 @@ from pathlib import Path
 
 from madoguchi.recognition.engine import RecognitionEngine
 from madoguchi.shared.models.store import InstalledModel, ModelStore
+from madoguchi.shared.numerals import kanji_number
 
 CLIPS_DIR = Path(__file__).resolve().parents[3] / "tests" / "clips"
 
@@ -66,27 +67,11 @@ def stored_form(audio_file: bytes) -> bytes:
     return to_pcm(decode_file(audio_file))
 
 
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_NUMBER = re.compile(r"[〇一二三四五六七八九十百千万]+")
 
 
 def _kanji_number(match: re.Match[str]) -> str:
-    """二〇二六 -> 2026 (digit by digit), 四百五十 -> 450, 十四 -> 14 (positional)."""
-    text = match.group()
-    if not any(c in _KANJI_UNITS or c == "万" for c in text):
-        return "".join(str(_KANJI_DIGITS[c]) for c in text)
-    total = section = digit = 0
-    for c in text:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c]
-        elif c in _KANJI_UNITS:
-            section += (digit or 1) * _KANJI_UNITS[c]
-            digit = 0
-        else:  # 万
-            total += (section + digit or 1) * 10_000
-            section = digit = 0
-    return str(total + section + digit)
+    return str(kanji_number(match.group()))
 
 
 def scoring_form(text: str) -> str:

@@ -14,8 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+from madoguchi.shared.numerals import KANJI_DIGITS, KANJI_UNITS, kanji_number
+
 _EN_UNITS = {w: i for i, w in enumerate((
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
@@ -58,25 +58,9 @@ def number(text: str) -> int | None:
         return _KO_NATIVE[text]
     if text in _VI_WORDS:
         return _VI_WORDS[text]
-    if all(c in _KANJI_DIGITS or c in _KANJI_UNITS or c == "万" for c in text):
-        return _kanji(text)
+    if all(c in KANJI_DIGITS or c in KANJI_UNITS or c == "万" for c in text):
+        return kanji_number(text)
     return _english(text)
-
-
-def _kanji(text: str) -> int:
-    if not any(c in _KANJI_UNITS or c == "万" for c in text):
-        return int("".join(str(_KANJI_DIGITS[c]) for c in text))  # 二〇二六
-    total = section = digit = 0
-    for c in text:
-        if c in _KANJI_DIGITS:
-            digit = _KANJI_DIGITS[c]
-        elif c in _KANJI_UNITS:
-            section += (digit or 1) * _KANJI_UNITS[c]
-            digit = 0
-        else:
-            total += (section + digit or 1) * 10_000
-            section = digit = 0
-    return total + section + digit
 
 
 def _english(text: str) -> int | None:
