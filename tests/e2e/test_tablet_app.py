@@ -100,6 +100,18 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
                 "data-state", "processing")
             staff_said = page.locator("#staff-log .utterance .source").first
             await expect(staff_said).to_contain_text("出したい", timeout=90_000)
+            # This counter confirms before showing when the meaning check warns: a warned
+            # translation waits on the staff side (the visitor sees only that it is checked),
+            # an unwarned one goes straight through. Which one the fixture model's output of
+            # Whisper's transcript is may vary; held must follow warned either way.
+            spoken = page.locator("#staff-log .utterance.from-staff").first
+            await expect(spoken.locator(".back")).to_be_visible(timeout=90_000)
+            if await spoken.locator(".check-warning").count():
+                await expect(spoken.locator(".hold button.release")).to_be_visible()
+                await expect(page.locator("#visitor-log .utterance.held")).to_have_count(1)
+                await spoken.locator(".hold button.release").click()
+            else:
+                await expect(spoken.locator(".hold")).to_have_count(0)
             heard = page.locator("#visitor-log .utterance .target").first
             await expect(heard).not_to_be_empty(timeout=90_000)
             assert (await heard.get_attribute("lang")) == "en"
@@ -145,7 +157,50 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
             faithful = page.locator("#staff-log .utterance.from-staff").last
             await expect(faithful.locator(".back")).to_contain_text("三番", timeout=30_000)
             await expect(faithful.locator(".check-warning")).to_have_count(0)
+            await expect(faithful.locator(".hold")).to_have_count(0)  # not held: shown at once
+            await expect(page.locator("#visitor-log .utterance").last).to_contain_text(
+                "Please go to counter 3.")
             await shot(page, "04a-meaning-check-1280x800")
+
+            # -- confirm before showing: 四番 comes out as another sentence; it is held, the
+            # visitor is told it is being checked and sees no translation until staff release it
+            await page.fill("#staff-text", "四番の窓口へどうぞ。")
+            await page.click("#staff-send")
+            held = page.locator("#staff-log .utterance.from-staff").last
+            await expect(held.locator(".check-warning")).to_be_visible(timeout=30_000)
+            await expect(held.locator(".hold")).to_contain_text("まだ表示していません")
+            waiting = page.locator("#visitor-log .utterance.held")
+            await expect(waiting).to_have_count(1)
+            await expect(waiting).to_contain_text("checking the translation")
+            await expect(waiting.locator(".target")).to_have_count(0)
+            await shot(page, "04b-held-for-staff-1280x800")
+            await held.locator("button.release").click()
+            await expect(waiting).to_have_count(0)
+            shown = page.locator("#visitor-log .utterance").last
+            await expect(shown.locator(".target")).not_to_be_empty()
+            # -- the visitor did not understand it: one tap, thanked, and the clerk is told
+            await shown.locator("button.not-understood").click()
+            await expect(shown.locator("button.not-understood")).to_have_text(
+                "Thank you. The staff member will try again.")
+            await expect(held.locator(".listener-lost")).to_contain_text("伝わらなかった")
+            # -- a held translation staff withdraw never reaches the visitor
+            await page.fill("#staff-text", "五番の窓口へどうぞ。")
+            await page.click("#staff-send")
+            dropped = page.locator("#staff-log .utterance.from-staff").last
+            await expect(dropped.locator(".hold button.withdraw")).to_be_visible(timeout=30_000)
+            visitor_cards = await page.locator("#visitor-log .utterance").count()
+            await dropped.locator(".hold button.withdraw").click()
+            await expect(dropped.locator(".withdrawn")).to_contain_text("取り消しました")
+            await expect(page.locator("#visitor-log .utterance")).to_have_count(
+                visitor_cards - 1)
+            await expect(page.locator("#visitor-log .utterance.held")).to_have_count(0)
+            # -- and the clerk can say a visitor's words did not come across
+            lost = page.locator("#staff-log .utterance.from-visitor").first
+            await lost.locator("button.not-understood").click()
+            await expect(lost.locator("button.not-understood")).to_contain_text("記録しました")
+            await expect(page.locator("#visitor-log .utterance.from-visitor .listener-lost")
+                         .first).to_contain_text("did not understand")
+            await shot(page, "04c-not-understood-1280x800")
 
             await shot(page, "04-conversation-1280x800")
             await page.set_viewport_size(PORTRAIT)

@@ -120,3 +120,37 @@ async def test_every_query_is_in_the_trail_and_filters_paginate(
     assert actions == ["audit.events.list"] * 3 + [
         "audit.verify", "audit.erasures.list", "audit.reports.usage",
         "audit.proofs.consistency", "audit.proofs.inclusion"]
+
+
+async def test_usage_counts_meaning_warnings_and_taps_per_language_and_counter(
+    api: tuple[httpx.AsyncClient, AuditService],
+) -> None:
+    client, service = api
+
+    def event(service_name: str, action: str, **attributes: str | int) -> AuditEvent:
+        return AuditEvent(kind="utterance", action=action, outcome="success", session_id="s9",
+                          actor=AuditActor(service=service_name, device_id="d9"),
+                          attributes=attributes)
+
+    await service.writer.append([
+        event("translation", "delivered", language="vi", counter_id="c1", meaning_warnings=2),
+        event("translation", "delivered", language="vi", counter_id="c1", meaning_warnings=0),
+        event("translation", "delivered", language="ko", counter_id="c2", meaning_warnings=1),
+        # not a number: never counted, never fails the report
+        event("translation", "delivered", language="ko", counter_id="c2", meaning_warnings="x"),
+        # only translation's delivered events count as warnings, only ingest's taps as taps
+        event("recognition", "delivered", language="ko", counter_id="c2", meaning_warnings=5),
+        event("ingest", "not_understood", language="vi", counter_id="c1", by="visitor"),
+        event("ingest", "not_understood", language="vi", counter_id="c1", by="staff"),
+        event("redaction", "not_understood", language="vi", counter_id="c1", by="staff"),
+        event("ingest", "confirmed", language="ko", counter_id="c2", by="staff"),
+        event("ingest", "withdrawn", language="ko", counter_id="c2", by="staff"),
+        event("ingest", "withdrawn", language="ko", counter_id="c2", by="staff"),
+    ])
+    usage = (await client.get("/v1/audit/reports/usage", auth=("alice", PASSWORD))).json()
+    assert usage["meaning_warnings_per_language"] == {"ko": 1, "vi": 1}
+    assert usage["meaning_warnings_per_counter"] == {"c1": 1, "c2": 1}
+    assert usage["not_understood_per_language"] == {"vi": 2}
+    assert usage["not_understood_per_counter"] == {"c1": 2}
+    assert usage["held_translations_per_counter"] == {"c2:confirmed": 1, "c2:withdrawn": 2}
+    assert usage["utterances_per_language"] == {"en": 6, "ko": 3, "vi": 2}

@@ -192,3 +192,54 @@ async def test_idle_sessions_are_swept_and_erased(secure_nats: SecureNats) -> No
         assert state is not None and state[0].status == "closed"
         assert state[0].receipt is not None and state[0].receipt.reason == "idle_timeout"
     await admin.close()
+
+
+async def test_feedback_is_content_free_and_confirm_mode_is_per_counter(
+        secure_nats: SecureNats) -> None:
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    settings = ingest_settings(secure_nats, confirm={"counters": {"koseki-3": "warnings"}})
+    async with running_ingest(settings) as ingest, ingest.client() as http:
+        auth = await sign_in(http, tablet)
+        held = await http.post("/v1/sessions", headers=auth, json={"counter_id": "koseki-3"})
+        assert held.json()["confirm_before_showing"] == "warnings"
+        plain = await http.post("/v1/sessions", headers=auth, json={"counter_id": "info-1"})
+        assert plain.json()["confirm_before_showing"] == "off"
+        sid = held.json()["session_id"]
+        url = f"/v1/sessions/{sid}/utterances/u-1/feedback"
+        for body in ({"by": "visitor", "kind": "not_understood", "language": "vi"},
+                     {"by": "staff", "kind": "confirmed"}):
+            r = await http.post(url, headers=auth, json=body)
+            assert r.status_code == 204, r.text
+        refused = {
+            "a visitor cannot release a held translation":
+                ({"by": "visitor", "kind": "confirmed"}, 422),
+            "no free text rides along": ({"by": "staff", "kind": "not_understood",
+                                          "text": "住所は東京都"}, 422),
+            "an unknown kind": ({"by": "staff", "kind": "liked"}, 422),
+            "a language the ward does not offer": ({"by": "visitor", "kind": "not_understood",
+                                                    "language": "xx"}, 400),
+        }
+        for reason, (body, status) in refused.items():
+            r = await http.post(url, headers=auth, json=body)
+            assert r.status_code == status, (reason, r.text)
+        bad_id = await http.post(f"/v1/sessions/{sid}/utterances/a.b/feedback", headers=auth,
+                                 json={"by": "staff", "kind": "not_understood"})
+        assert bad_id.status_code == 404
+        other = await http.post("/v1/sessions/nosuch/utterances/u-1/feedback", headers=auth,
+                                json={"by": "staff", "kind": "not_understood"})
+        assert other.status_code == 404
+        assert (await http.post(url, json={"by": "staff", "kind": "confirmed"})).status_code == 401
+        await http.post(f"/v1/sessions/{sid}/close", headers=auth)
+        late = await http.post(url, headers=auth, json={"by": "staff", "kind": "not_understood"})
+        assert late.status_code == 409
+    taps = [e for e in await audit_events(admin, "utterance")
+            if e["action"] in ("not_understood", "confirmed")]
+    assert [(e["action"], e["attributes"]) for e in taps] == [
+        ("not_understood", {"utterance_id": "u-1", "by": "visitor", "counter_id": "koseki-3",
+                            "language": "vi"}),
+        ("confirmed", {"utterance_id": "u-1", "by": "staff", "counter_id": "koseki-3",
+                       "language": "unknown"}),
+    ]
+    assert all(e["session_id"] == sid for e in taps)
+    await admin.close()

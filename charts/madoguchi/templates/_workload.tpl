@@ -99,6 +99,13 @@ spec:
 - name: MADOGUCHI_AUDIT_CHECKPOINT_PUBLIC_KEY
   value: {{ include "madoguchi.signerPublicKey" $root | quote }}
 {{- end }}
+{{- if eq .service "ingest" }}
+{{- $confirm := $root.Values.services.ingest.confirmBeforeShowing }}
+- name: MADOGUCHI_INGEST_CONFIRM__DEFAULT
+  value: {{ $confirm.default | quote }}
+- name: MADOGUCHI_INGEST_CONFIRM__COUNTERS
+  value: {{ $confirm.counters | toJson | quote }}
+{{- end }}
 {{- if eq .service "recognition" }}
 {{- $vocabulary := $root.Values.services.recognition.vocabulary }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__BIASING

@@ -92,6 +92,16 @@ async def erasures(conn: AsyncConn, since: datetime | None, until: datetime | No
     return result
 
 
+# Fragments the templates name ({language}, {counter}, {warned}); the guarded cast means an
+# attribute that is not a number never fails the report.
+_FRAGMENTS = {
+    "language": sql.SQL("coalesce(payload::jsonb #>> '{attributes,language}', 'unknown')"),
+    "counter": sql.SQL("coalesce(payload::jsonb #>> '{attributes,counter_id}', 'unknown')"),
+    "warned": sql.SQL(
+        "CASE WHEN jsonb_typeof(payload::jsonb #> '{attributes,meaning_warnings}') = 'number' "
+        "THEN (payload::jsonb #>> '{attributes,meaning_warnings}')::float8 > 0 ELSE false END"),
+}
+
 # One `utterance`/`delivered` event per served utterance (translation emits it with the end-to-end
 # latency); ingest's `utterance` events (received, text_submitted, rejected) would count twice.
 _USAGE_QUERIES: dict[str, str] = {
@@ -109,6 +119,26 @@ _USAGE_QUERIES: dict[str, str] = {
     "GROUP BY 1 ORDER BY 1",
     "failures": "SELECT service || ':' || action AS key, count(*) FROM audit_events "
     "WHERE outcome = 'failure' AND {w} GROUP BY 1 ORDER BY 1",
+    # Utterances the meaning check warned about (translation's `delivered` events), and the
+    # tablet's taps (ingest's content-free feedback events): how well each language and
+    # counter is served, which is what the ward's 誤案内の防止 goal needs to see.
+    "meaning_warnings_per_language": "SELECT {language} AS key, count(*) FROM audit_events "
+    "WHERE service = 'translation' AND kind = 'utterance' AND action = 'delivered' "
+    "AND {warned} AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "meaning_warnings_per_counter": "SELECT {counter} AS key, count(*) FROM audit_events "
+    "WHERE service = 'translation' AND kind = 'utterance' AND action = 'delivered' "
+    "AND {warned} AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "not_understood_per_language": "SELECT {language} AS key, count(*) FROM audit_events "
+    "WHERE service = 'ingest' AND kind = 'utterance' AND action = 'not_understood' AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "not_understood_per_counter": "SELECT {counter} AS key, count(*) FROM audit_events "
+    "WHERE service = 'ingest' AND kind = 'utterance' AND action = 'not_understood' AND {w} "
+    "GROUP BY 1 ORDER BY 1",
+    "held_translations_per_counter": "SELECT {counter} || ':' || action AS key, count(*) "
+    "FROM audit_events WHERE service = 'ingest' AND kind = 'utterance' "
+    "AND action IN ('confirmed', 'withdrawn') AND {w} GROUP BY 1 ORDER BY 1",
 }
 _LATENCY = (
     "SELECT service, count(*), "
@@ -127,7 +157,7 @@ async def usage(conn: AsyncConn, since: datetime | None,
     report: dict[str, Any] = {"since": since.isoformat() if since else None,
                               "until": until.isoformat() if until else None}
     for name, template in _USAGE_QUERIES.items():
-        cur = await conn.execute(sql.SQL(template).format(w=where), params)
+        cur = await conn.execute(sql.SQL(template).format(w=where, **_FRAGMENTS), params)
         report[name] = {str(r[0]): int(r[1]) for r in await cur.fetchall()}
     cur = await conn.execute(sql.SQL(_LATENCY).format(w=where), params)
     report["latency_ms_per_stage"] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -47,6 +47,10 @@ class SessionResponse(Strict):
     staff_id: str
     staff_language: str
     visitor_language: str | None
+    confirm_before_showing: Literal["off", "warnings", "always"] = Field(
+        description="The counter's setting: hold machine translations of staff speech on the "
+                    "staff side until staff confirm (always), only those the meaning check "
+                    "warned about (warnings), or never (off).")
     status: str
 
 
@@ -87,6 +91,25 @@ class TextAccepted(Strict):
     duplicate: bool
 
 
+class FeedbackRequest(Strict):
+    """What happened to one translated utterance on the tablet: content-free, for the usage
+    report (how often a language or counter is not understood) and the audit trail."""
+
+    by: Speaker = Field(description="Who tapped: the listener of the translation.")
+    kind: Literal["not_understood", "confirmed", "withdrawn"] = Field(
+        description="not_understood: 「伝わらなかった / I did not understand」 (either side); "
+                    "confirmed / withdrawn: staff released or dropped a held translation.")
+    language: LanguageTag | None = Field(
+        default=None, description="The visitor's language as the tablet shows it (when the "
+                                  "session detects it); one of GET /v1/languages.")
+
+    @model_validator(mode="after")
+    def _staff_decides(self) -> FeedbackRequest:
+        if self.kind != "not_understood" and self.by != Speaker.STAFF:
+            raise ValueError("only staff confirm or withdraw a held translation")
+        return self
+
+
 class Language(Strict):
     tag: str
 
@@ -120,8 +143,8 @@ class ErrorDetail(Strict):
 
 
 __all__ = [
-    "AudioSummary", "ErasureReceipt", "ErrorDetail", "LanguagesResponse", "LoginRequest",
-    "LoginResponse", "OpenSessionRequest", "PhraseCategoryView", "PhraseView",
+    "AudioSummary", "ErasureReceipt", "ErrorDetail", "FeedbackRequest", "LanguagesResponse",
+    "LoginRequest", "LoginResponse", "OpenSessionRequest", "PhraseCategoryView", "PhraseView",
     "PhrasesResponse", "SessionResponse", "TextAccepted",
     "TextRequest", "UtteranceAccepted",
 ]

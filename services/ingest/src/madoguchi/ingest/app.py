@@ -169,6 +169,7 @@ def _routes(app: FastAPI) -> None:
             session_id=new_session_id(), counter_id=body.counter_id, device_id=who.device_id,
             staff_id=who.staff_id, staff_language=body.staff_language,
             visitor_language=body.visitor_language,
+            confirm_before_showing=ctx.settings.confirm.mode(body.counter_id),
         )
         await ctx.sessions.create(state)
         await publish_event(ctx.js, SessionOpened(
@@ -273,6 +274,26 @@ def _routes(app: FastAPI) -> None:
                         phrase_id=body.phrase_id, chars=len(body.text or ""))
         await ctx.sessions.touch(state, revision)
         return api.TextAccepted(utterance_id=utterance_id, duplicate=False)
+
+    @app.post("/v1/sessions/{session_id}/utterances/{utterance_id}/feedback", status_code=204,
+              responses={**ERRORS, 400: {"description": "unknown language"},
+                         409: {"description": "closed"}})
+    async def feedback(session_id: str, utterance_id: str, body: api.FeedbackRequest,
+                       request: Request, who: Auth) -> None:
+        ctx = context_of(request)
+        state, revision = await _own_session(ctx, session_id, who)
+        if not re.fullmatch(TOKEN_PATTERN, utterance_id):
+            raise HTTPException(404, "no such utterance")
+        if body.language is not None and body.language not in ctx.settings.languages:
+            raise HTTPException(400, "language not supported: see GET /v1/languages")
+        # Ids, the counter and the visitor's language only: the usage report counts these per
+        # language and counter. The utterance's text is never needed to say it was not clear.
+        await ctx.audit("utterance", body.kind, "success", device_id=who.device_id,
+                        staff_id=who.staff_id, session_id=session_id,
+                        utterance_id=utterance_id, by=body.by.value,
+                        counter_id=state.counter_id,
+                        language=state.visitor_language or body.language or "unknown")
+        await ctx.sessions.touch(state, revision)
 
     @app.get("/v1/sessions/{session_id}/events", responses={
         **ERRORS, 200: {"content": {"text/event-stream": {}},

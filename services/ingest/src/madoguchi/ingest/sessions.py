@@ -54,6 +54,7 @@ class SessionState(Contract):
     staff_id: Token
     staff_language: LanguageTag
     visitor_language: LanguageTag | None
+    confirm_before_showing: Literal["off", "warnings", "always"] = "off"
     status: Literal["open", "closing", "closed"] = "open"
     opened_at: AwareDatetime = Field(default_factory=_now)
     last_activity: AwareDatetime = Field(default_factory=_now)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
 from madoguchi.ingest.audio_probe import AudioLimits
+from madoguchi.shared.contracts.envelope import Token
 from madoguchi.shared.settings import ServiceSettings, settings_config
 
 DEFAULT_LANGUAGES = [
@@ -53,6 +55,24 @@ class LimitSettings(BaseModel):
     max_json_bytes: int = Field(default=64 * 1024, ge=1024)
 
 
+ConfirmMode = Literal["off", "warnings", "always"]
+
+
+class ConfirmSettings(BaseModel):
+    """Whether staff see a machine translation of their words before the visitor does.
+
+    `warnings`: only when the meaning check warned; `always`: every machine translation (a
+    reviewed fixed phrase is shown at once). Per counter, because the risk differs: a counter
+    handling fees or deadlines may want `always`, an information desk `off`."""
+
+    default: ConfirmMode = "off"
+    counters: dict[Token, ConfirmMode] = Field(
+        default_factory=dict, description='Counter id -> mode, e.g. {"koseki-3": "always"}.')
+
+    def mode(self, counter_id: str) -> ConfirmMode:
+        return self.counters.get(counter_id, self.default)
+
+
 class IngestSettings(ServiceSettings):
     """Environment: `MADOGUCHI_INGEST_NATS__URL`, `MADOGUCHI_INGEST_AUTH__TOKEN_SECRET`, ..."""
 
@@ -61,6 +81,9 @@ class IngestSettings(ServiceSettings):
     auth: AuthSettings = AuthSettings()
     audio: AudioSettings = AudioSettings()
     limits: LimitSettings = LimitSettings()
+    confirm: ConfirmSettings = Field(
+        default_factory=ConfirmSettings,
+        description="Confirm before showing, per counter (MADOGUCHI_INGEST_CONFIRM__COUNTERS).")
     cors_origins: list[str] = Field(
         default_factory=list, description="Origins allowed by CORS; empty: no CORS at all."
     )

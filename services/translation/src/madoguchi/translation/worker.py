@@ -90,7 +90,7 @@ class TranslationHandler:
             "meaning_warnings": len(warnings)})
         return Outcome.publish(
             self._translated(event, result, checks),
-            self._delivered(event, result),
+            self._delivered(event, result, len(warnings)),
             self._audit(event, "success", {
                 "meaning_warnings": len(warnings),
                 "meaning_warning_kinds": ",".join(sorted({w.kind for w in warnings})) or None,
@@ -102,8 +102,9 @@ class TranslationHandler:
                 "glossary_unenforced": sum(not h.enforced for h in result.glossary_hits),
             }))
 
-    def _delivered(self, event: Incoming, result: Translation) -> AuditEvent:
-        """The utterance's end-to-end record for the usage report (kind `utterance`)."""
+    def _delivered(self, event: Incoming, result: Translation, warnings: int) -> AuditEvent:
+        """The utterance's end-to-end record for the usage report (kind `utterance`): its
+        languages, counter, latency and how many meaning-check warnings it raised."""
         latency = event.origin.latency_ms()
         visitor_language = (result.source_language if event.speaker == Speaker.VISITOR
                             else result.target_language)
@@ -111,7 +112,7 @@ class TranslationHandler:
             "utterance_id": event.utterance_id, "language": visitor_language,
             "source_language": result.source_language,
             "target_language": result.target_language, "counter_id": event.origin.counter_id,
-            "latency_ms": latency,
+            "latency_ms": latency, "meaning_warnings": warnings,
         }
         stage_instruments().utterance_latency.record(latency / 1000, {
             "source_language": result.source_language,

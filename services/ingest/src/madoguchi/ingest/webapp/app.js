@@ -364,8 +364,8 @@
       }
       const warning = checkWarning(ev);
       if (warning) c.staff.append(warning);
-      c.visitor.replaceChildren(line("label", ownLabel("staff", "visitor")),
-                                line("target", ev.target_text, ev.target_language));
+      if (!c.released && holds(ev)) holdForStaff(c, ev);
+      else showToVisitor(c, ev);
     } else {
       c.visitor.replaceChildren(line("label", ownLabel("visitor", "visitor")),
                                 line("source", ev.source_text, ev.source_language));
@@ -376,6 +376,7 @@
                                    ev.source_language));
       const warning = checkWarning(ev);
       if (warning) c.staff.append(warning);
+      c.staff.append(notUnderstoodButton("staff", ev.utterance_id));
       if (!state.visitorLang && ev.source_language && ev.source_language !== "ja" &&
           state.detected !== ev.source_language) {
         state.detected = ev.source_language;
@@ -387,6 +388,91 @@
     c.visitor.classList.remove("pending");
     setStatus(ev.speaker, "idle");
     scrollLogs();
+  }
+
+  // ---------------------------------------------------------------- confirm, and not understood
+  // The counter's setting (the session says which): staff see a machine translation of their
+  // words before the visitor does — always, or only when the meaning check warned. Fixed
+  // phrases are never held: their texts are the phrasebook's, checked by translators.
+  function holds(ev) {
+    const mode = state.session ? state.session.confirm_before_showing : "off";
+    if (ev.phrase_id) return false;
+    return mode === "always" || (mode === "warnings" && !!ev.checks && !ev.checks.ok);
+  }
+
+  function showToVisitor(c, ev) {
+    c.visitor.classList.remove("held");
+    c.visitor.replaceChildren(line("label", ownLabel("staff", "visitor")),
+                              line("target", ev.target_text, ev.target_language),
+                              notUnderstoodButton("visitor", ev.utterance_id));
+  }
+
+  function holdForStaff(c, ev) {
+    c.visitor.classList.add("held");
+    c.visitor.replaceChildren(line("held-note", vtext("checking")));
+    const bar = document.createElement("div");
+    bar.className = "hold";
+    bar.append(line("hold-note", "お客様にはまだ表示していません。訳を確認してください。", "ja"));
+    const release = actionButton("release primary", "お客様に表示する", () => {
+      c.released = true;
+      bar.remove();
+      showToVisitor(c, ev);
+      feedback("staff", ev.utterance_id, "confirmed");
+      scrollLogs();
+    });
+    const withdraw = actionButton("withdraw", "取り消す（表示しない）", () => {
+      c.released = true;
+      bar.replaceWith(line("withdrawn", "取り消しました（お客様には表示していません）。言い換えるか、定型文をお使いください。", "ja"));
+      c.visitor.remove();
+      feedback("staff", ev.utterance_id, "withdrawn");
+    });
+    bar.append(release, withdraw);
+    c.staff.append(bar);
+  }
+
+  function actionButton(className, text, onClick) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = text;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // 「伝わらなかった / I did not understand」: one tap on the listener's side records a
+  // content-free audit event (ids, counter, language) and tells the speaker's side.
+  function notUnderstoodButton(by, utteranceId) {
+    const b = actionButton("not-understood", by === "staff" ? "伝わらなかった" : vtext("not_understood"),
+      async () => {
+        b.disabled = true;
+        if (!(await feedback(by, utteranceId, "not_understood"))) { b.disabled = false; return; }
+        b.textContent = by === "staff" ? "伝わらなかったことを記録しました" : vtext("not_understood_sent");
+        const c = state.cards.get(utteranceId);
+        if (!c) return;
+        if (by === "visitor") {
+          c.staff.append(line("listener-lost", "お客様に伝わらなかったようです。言い換えるか、定型文をお使いください。", "ja"));
+        } else {
+          c.visitor.append(line("listener-lost", vtext("staff_lost"), visitorTag()));
+        }
+        scrollLogs();
+      });
+    if (by === "visitor") b.lang = visitorTag();
+    return b;
+  }
+
+  async function feedback(by, utteranceId, kind) {
+    if (!state.session) return false;
+    const json = {by, kind};
+    // A detected language is sent only when the ward offers it (the server checks it too).
+    if (!state.session.visitor_language && state.detected &&
+        LANGS.some((l) => l.tag === state.detected)) json.language = state.detected;
+    try {
+      await call("POST", `/sessions/${state.session.session_id}/utterances/${utteranceId}/feedback`,
+                 {json});
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   function onFailed(ev) {
