@@ -46,6 +46,9 @@ def test_up_status_down_leaves_nothing_behind(tmp_path: Path) -> None:
         assert started.returncode == 0, started.stdout + started.stderr
         for name in ("ingest", "recognition", "translation", "redaction", "audit"):
             assert f"http://127.0.0.1:{DEFAULT_PORTS[name]}" in started.stdout
+        assert f"tablet app  http://127.0.0.1:{DEFAULT_PORTS['ingest']}/app/" in started.stdout
+        # a fresh install has no translation model: the banner says what that means
+        assert "translation no model installed: fixed phrases only" in started.stdout
         status = _cli(home, "status")
         assert status.returncode == 0, status.stdout
         assert status.stdout.count(" ok") == 7

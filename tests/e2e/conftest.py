@@ -88,6 +88,26 @@ class Stack:
 
 @pytest_asyncio.fixture
 async def stack(secure_nats: SecureNats, tmp_path: Path) -> AsyncIterator[Stack]:
+    translation = TestModeProcess(
+        "translation", secure_nats.settings_for("translation"), tmp_path / "logs",
+        {"MODEL_DIR": str(FIXTURE_MODEL), "ALLOW_TEST_FIXTURE": "true"})
+    async for running in _stack(secure_nats, tmp_path, translation):
+        yield running
+
+
+@pytest_asyncio.fixture
+async def fresh_install(secure_nats: SecureNats, tmp_path: Path) -> AsyncIterator[Stack]:
+    """A ward's first day: no translation model installed (an empty models directory)."""
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    translation = ServiceProcess("translation", secure_nats.settings_for("translation"),
+                                 tmp_path / "logs", {"MODELS_DIR": str(empty)})
+    async for running in _stack(secure_nats, tmp_path, translation):
+        yield running
+
+
+async def _stack(secure_nats: SecureNats, tmp_path: Path,
+                 translation: ServiceProcess) -> AsyncIterator[Stack]:
     admin = await admin_client(secure_nats)
     try:
         tablet = await enrol(admin, "tablet-e2e", "staff-e2e")
@@ -102,8 +122,7 @@ async def stack(secure_nats: SecureNats, tmp_path: Path) -> AsyncIterator[Stack]
                         "CONFIRM__COUNTERS": '{"counter-1F-03": "warnings"}'}),
         ServiceProcess("recognition", secure_nats.settings_for("recognition"), logs,
                        {"MODELS_DIR": str(model.path.parent)}),
-        TestModeProcess("translation", secure_nats.settings_for("translation"), logs,
-                        {"MODEL_DIR": str(FIXTURE_MODEL), "ALLOW_TEST_FIXTURE": "true"}),
+        translation,
     ]
     try:
         for process in processes:  # start all, then wait: model loading overlaps

@@ -13,26 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import ConsoleMessage, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import ConsoleMessage, async_playwright, expect
+
+from madoguchi.testing.browser import LANDSCAPE, PORTRAIT, hold, shot
 
 pytestmark = pytest.mark.slow
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-LANDSCAPE: ViewportSize = {"width": 1280, "height": 800}
-PORTRAIT: ViewportSize = {"width": 800, "height": 1280}
-
-
-async def shot(page: Page, name: str) -> None:
-    await page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-async def hold(page: Page, selector: str, seconds: float) -> None:
-    box = await page.locator(selector).bounding_box()
-    assert box is not None
-    await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    await page.mouse.down()
-    await page.wait_for_timeout(int(seconds * 1000))
-    await page.mouse.up()
 
 
 async def check_headers(app_page: dict[str, str], base_url: str) -> None:

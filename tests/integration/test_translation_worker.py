@@ -19,6 +19,7 @@ from madoguchi.shared.contracts import (
 )
 from madoguchi.shared.messaging import MSG_ID_HEADER, publish_event
 from madoguchi.shared.natsconn import connect
+from madoguchi.shared.phrases import load_phrasebook
 from madoguchi.shared.runtime import ServiceRuntime
 from madoguchi.shared.streams import CONVERSATION, consumer_for
 from madoguchi.testing.cluster import SecureNats
@@ -96,7 +97,7 @@ async def test_transcribed_and_submitted_text_are_translated_through_the_service
         typed = UtteranceTranslated.model_validate(by_utterance["u-tx1"])
         assert typed.target_text == "少々お待ちください。"
         assert typed.phrase_id == "greet-wait" and typed.phrase_review_status == "machine-draft"
-        assert typed.model_id == "translation-memory-v1"
+        assert typed.model_id == f"translation-memory-v{load_phrasebook().version}"
 
         chosen = UtteranceTranslated.model_validate(by_utterance["u-tx2"])
         assert chosen.target_text == "နေထိုင်ခွင့်ကတ်ကို ပြပေးပါ။"

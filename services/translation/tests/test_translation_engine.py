@@ -71,7 +71,7 @@ async def test_memory_hit_is_served_without_the_model(fixture_engine: CTranslate
     assert result.phrase_review_status == "machine-draft"
     assert result.target_text == "Đây là phiếu cư trú của bạn."
     assert result.back_translation == "住民票をお渡しします。"
-    assert result.model_id == "translation-memory-v1"
+    assert result.model_id == f"translation-memory-v{load_phrasebook().version}"
 
 
 async def test_model_path_enforces_glossary_and_back_translates(

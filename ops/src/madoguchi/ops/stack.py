@@ -257,6 +257,25 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def _readiness_detail(url: str) -> dict[str, str]:
+    """The `detail` of a /readyz answer (200 or 503), or nothing when it cannot be read."""
+    import json
+    import urllib.error
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        body = exc.read()
+    except OSError:
+        return {}
+    try:
+        detail = json.loads(body).get("detail", {})
+    except (ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in detail.items()} if isinstance(detail, dict) else {}
+
+
 def health_report(paths: StackPaths) -> list[tuple[str, str, bool]]:
     state = load_state(paths)
     if state is None:
@@ -306,6 +325,10 @@ def _print_endpoints(stack: Stack) -> None:
     print(f"  postgres    127.0.0.1:{stack.postgres.port}")
     for service in SERVICES:
         print(f"  {service:<11} http://127.0.0.1:{DEFAULT_PORTS[service]}  (/healthz, /readyz)")
+    print(f"  tablet app  http://127.0.0.1:{DEFAULT_PORTS['ingest']}/app/")
+    translation = _readiness_detail(f"http://127.0.0.1:{DEFAULT_PORTS['translation']}/readyz")
+    if "translation_model" in translation:
+        print(f"  translation {translation['translation_model']}")
     print(f"  logs        {stack.paths.logs}")
     print("Press Ctrl-C to stop (or `madoguchi down` when detached).", flush=True)
 

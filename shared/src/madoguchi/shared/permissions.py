@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from madoguchi.shared.capabilities import CAPABILITIES_BUCKET, TRANSLATION_KEY
 from madoguchi.shared.contracts import (
     RESERVED_AUDIT_KINDS,
     DeadLetter,
@@ -162,6 +163,7 @@ def service_permissions(service: str) -> Permissions:
                 *_kv(IDEMPOTENCY_BUCKET),
                 *_kv(SESSIONS_BUCKET),
                 *_kv(CLOSED_BUCKET),
+                *_kv_read(CAPABILITIES_BUCKET),  # what translation can do, for the tablet
                 # the idle sweeper lists the open sessions' keys (an ephemeral watcher)
                 f"$JS.API.CONSUMER.CREATE.KV_{SESSIONS_BUCKET}",
                 f"$JS.API.CONSUMER.INFO.KV_{SESSIONS_BUCKET}.>",
@@ -177,6 +179,9 @@ def service_permissions(service: str) -> Permissions:
             publish += [
                 UtteranceTranslated.subject_filter(), UtteranceFailed.subject_filter(),
                 _audit(service), *_pull(service), *_kv_watch(CLOSED_BUCKET),
+                # its own capability record only: put, never read or delete others'
+                f"$JS.API.STREAM.INFO.KV_{CAPABILITIES_BUCKET}",
+                f"$KV.{CAPABILITIES_BUCKET}.{TRANSLATION_KEY}",
             ]
         case "redaction":
             publish += [RedactedContent.subject_filter(), _audit(service), *_pull(service),

@@ -24,6 +24,7 @@ from nats.js.api import (
 from nats.js.client import JetStreamContext
 from nats.js.errors import BucketNotFoundError, NotFoundError
 
+from madoguchi.shared.capabilities import CAPABILITIES_BUCKET, CAPABILITIES_TTL
 from madoguchi.shared.contracts import (
     TextSubmitted,
     UtteranceReceived,
@@ -246,6 +247,8 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
         # Outlives any event of the session still in flight: none is older than max_age.
         (CLOSED_BUCKET, retention.conversation_max_age, 1, "Closed sessions (tombstones)"),
         (LOCKOUT_BUCKET, timedelta(days=1), 1, "Failed sign-ins and lock-outs"),
+        # No personal data: what each stage can do now (madoguchi.shared.capabilities).
+        (CAPABILITIES_BUCKET, CAPABILITIES_TTL, 1, "Stage capabilities (translation model)"),
     ):
         try:
             await js.key_value(bucket)

@@ -116,6 +116,10 @@ class Language(Strict):
 
 class LanguagesResponse(Strict):
     languages: list[Language]
+    translation: Literal["full", "phrases_only", "unknown"] = Field(
+        description="full: a model translates anything; phrases_only: no model is installed, "
+                    "only fixed phrases are translated (show 定型文のみ); unknown: translation "
+                    "has not reported in the last minutes.")
 
 
 class PhraseCategoryView(Strict):
@@ -126,6 +130,8 @@ class PhraseCategoryView(Strict):
 class PhraseView(Strict):
     phrase_id: str
     category: str
+    speaker: Literal["staff", "visitor", "either"] = Field(
+        description="Who says it: pointing mode offers visitors `visitor` and `either` ones.")
     review_status: str = Field(description="reviewed, or machine-draft (show it as such)")
     texts: dict[str, str] = Field(description="Language tag -> text")
 

@@ -331,7 +331,8 @@ def _routes(app: FastAPI) -> None:
     async def languages(request: Request, who: Auth) -> api.LanguagesResponse:
         ctx = context_of(request)
         return api.LanguagesResponse(
-            languages=[api.Language(tag=t) for t in ctx.settings.languages])
+            languages=[api.Language(tag=t) for t in ctx.settings.languages],
+            translation=(await ctx.capabilities.translation()).mode)
 
     @app.get("/v1/phrases", response_model=api.PhrasesResponse)
     async def phrases(request: Request, who: Auth) -> api.PhrasesResponse:

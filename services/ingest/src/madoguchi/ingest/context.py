@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 from madoguchi.ingest.sessions import SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
+from madoguchi.shared.capabilities import CapabilityReader
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.contracts.events import AuditAttribute
 from madoguchi.shared.messaging import publish_event
@@ -44,6 +45,8 @@ class IngestContext:
     limiter: RateLimiter
     logins: LoginGuard
     phrases: Phrasebook
+    capabilities: CapabilityReader
+    """What translation can do now: a full model, or fixed phrases only."""
 
     async def audit(
         self, kind: str, action: str, outcome: str, *, device_id: str | None = None,

@@ -18,6 +18,7 @@ def phrases_view(book: Phrasebook) -> PhrasesResponse:
     return PhrasesResponse(
         version=book.version, languages=list(book.languages),
         categories=[PhraseCategoryView(id=c.id, names=dict(c.names)) for c in book.categories],
-        phrases=[PhraseView(phrase_id=p.id, category=p.category, review_status=p.review_status,
-                            texts=dict(p.texts)) for p in book.phrases],
+        phrases=[PhraseView(phrase_id=p.id, category=p.category, speaker=p.speaker,
+                            review_status=p.review_status, texts=dict(p.texts))
+                 for p in book.phrases],
     )

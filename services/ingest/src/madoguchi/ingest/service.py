@@ -13,6 +13,9 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from fastapi import FastAPI
+from nats.js.client import JetStreamContext
+from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.kv import KeyValue
 
 from madoguchi.ingest.app import create_app
 from madoguchi.ingest.audio_probe import AudioProber
@@ -22,6 +25,7 @@ from madoguchi.ingest.phrases import load_phrases
 from madoguchi.ingest.sessions import SessionConflict, SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
+from madoguchi.shared.capabilities import CAPABILITIES_BUCKET, CapabilityReader
 from madoguchi.shared.ratelimit import LoginGuard, RateLimiter
 from madoguchi.shared.runtime import ServiceRuntime, run
 from madoguchi.shared.runtime.service import Setup
@@ -80,6 +84,7 @@ class Ingest:
                 RateLimiter(s.auth.logins_per_minute, s.auth.logins_per_minute),
                 s.auth.hash_concurrency),
             phrases=load_phrases(s.phrases_file),
+            capabilities=CapabilityReader(await _capabilities(js)),
         )
         self.app.state.ingest = self.context
 
@@ -96,6 +101,15 @@ class Ingest:
                 await sweep_idle_sessions(self.context)
             except Exception as exc:  # the sweeper must survive a NATS hiccup
                 log.warning("sweep failed", extra={"error": type(exc).__name__})
+
+
+async def _capabilities(js: JetStreamContext) -> KeyValue | None:
+    try:
+        return await js.key_value(CAPABILITIES_BUCKET)
+    except (BucketNotFoundError, NotFoundError):
+        # Topology from before this bucket: the tablet hears "unknown" until `streams apply`.
+        log.warning("no capabilities bucket: run `madoguchi streams apply`")
+        return None
 
 
 async def sweep_idle_sessions(ctx: IngestContext) -> int:

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from madoguchi.shared.capabilities import TranslationCapability, report_forever
 from madoguchi.shared.models.store import ModelStore, ModelStoreError, default_models_dir
 from madoguchi.shared.models.translation_manifest import ModelManifest
 from madoguchi.shared.phrases import load_phrasebook
@@ -79,6 +80,15 @@ def setup(settings: TranslationSettings) -> Callable[[ServiceRuntime], None]:
         stage_instruments().model_load.record(time.monotonic() - started, {
             "service": "translation", "model_id": pipeline.engine.model_id})
         log.info("translation model loaded", extra={"model_id": pipeline.engine.model_id})
+        model_id = pipeline.engine.model_id
+        capability = TranslationCapability.of(
+            None if model_id == UnavailableEngine.model_id else model_id)
+        runtime.add_readiness_detail("translation_model", capability.describe)
+
+        async def report() -> None:
+            await report_forever(lambda: runtime.js, capability)
+
+        runtime.background(report)
         handler = TranslationHandler(pipeline)
         # Many at once: the batching engine coalesces them into one model call per pair.
         runtime.consume(Stage(Incoming, handler.handle, concurrency=settings.concurrency,

@@ -26,6 +26,8 @@ from pydantic import (
 
 PHRASEBOOK_FILE = Path(__file__).parent / "phrasebook.json"
 ReviewStatus = Literal["machine-draft", "reviewed"]
+PhraseSpeaker = Literal["staff", "visitor", "either"]
+"""Who says it: the tablet's pointing mode lists a visitor only `visitor` and `either` ones."""
 PhraseId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
@@ -55,6 +57,7 @@ class Category(_Frozen):
 class Phrase(_Frozen):
     id: PhraseId
     category: PhraseId
+    speaker: PhraseSpeaker = "staff"
     review_status: ReviewStatus
     reviewed_by: str | None = None
     reviewed_at: str | None = None

@@ -11,15 +11,19 @@ from starlette.routing import Route
 from madoguchi.shared.telemetry import prometheus_text
 
 
-def health_routes(service: str, readiness: Callable[[], dict[str, bool]]) -> list[Route]:
+def health_routes(service: str, readiness: Callable[[], dict[str, bool]],
+                  details: Callable[[], dict[str, str]] = dict) -> list[Route]:
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"service": service, "status": "ok"})
 
     async def readyz(_: Request) -> JSONResponse:
         checks = readiness()
         ready = all(checks.values())
+        body: dict[str, object] = {"service": service, "ready": ready, "checks": checks}
+        if detail := details():
+            body["detail"] = detail
         return JSONResponse(
-            {"service": service, "ready": ready, "checks": checks},
+            body,
             status_code=200 if ready else 503,
         )
 

@@ -79,6 +79,7 @@ class ServiceRuntime:
         self._background: list[Hook] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._extra_ready: dict[str, Callable[[], bool]] = {}
+        self._details: dict[str, Callable[[], str]] = {}
         self._stopping = asyncio.Event()
         self._drain_grace_s = drain_grace_s
         self._retry_delay = retry_delay
@@ -111,6 +112,13 @@ class ServiceRuntime:
 
     def add_readiness_check(self, name: str, check: Callable[[], bool]) -> None:
         self._extra_ready[name] = check
+
+    def add_readiness_detail(self, name: str, describe: Callable[[], str]) -> None:
+        """A line /readyz shows without deciding readiness (a degraded but serving state)."""
+        self._details[name] = describe
+
+    def details(self) -> dict[str, str]:
+        return {name: describe() for name, describe in self._details.items()}
 
     # --- state ----------------------------------------------------------------------------
 
@@ -212,7 +220,7 @@ class ServiceRuntime:
             await self.stop()
             raise
         app = self._app or Starlette()
-        app.router.routes[:0] = health_routes(self.name, self.readiness)
+        app.router.routes[:0] = health_routes(self.name, self.readiness, self.details)
         config = uvicorn.Config(
             app, host=self.settings.http.host, port=self.settings.http.port,
             log_config=None, access_log=False, lifespan="off",

@@ -18,7 +18,8 @@
     visitorLang: null, // entry of LANGS, or null while auto-detecting
     detected: null,    // language tag recognition detected for the visitor
     events: null,      // AbortController of the result stream
-    cards: new Map(),  // utterance_id -> {staff: li, visitor: li, speaker}
+    cards: new Map(),  // utterance_id -> {staff: li, visitor: li, speaker, text, language}
+    translation: "unknown", // full | phrases_only | unknown (GET /v1/languages)
     recorder: null,    // active push-to-talk recording
   };
 
@@ -115,7 +116,9 @@
     $("who").textContent = `職員 ${state.auth.staff_id} ・ 窓口 ${state.auth.counter_id}`;
     let offered = null;
     try {
-      offered = new Set((await call("GET", "/languages")).languages.map((l) => l.tag));
+      const reply = await call("GET", "/languages");
+      offered = new Set(reply.languages.map((l) => l.tag));
+      state.translation = reply.translation || "unknown";
       state.phrases = await call("GET", "/phrases");
     } catch (err) {
       if (!state.auth) return;
@@ -129,6 +132,7 @@
       list.append(languageButton(lang.name, lang.ja, lang.tag, () => openSession(lang)));
     }
     list.append(languageButton("自動判定 / Auto", "話した言葉から判定", "auto", () => openSession(null)));
+    $("choose-mode").hidden = state.translation !== "phrases_only";
     show("choose");
   }
 
@@ -196,10 +200,14 @@
     $("visitor-send").textContent = vtext("send");
     $("visitor-text").placeholder = vtext("type");
     $("visitor-point").textContent = vtext("point");
+    $("visitor-mode").textContent = vtext("phrases_only");
+    $("visitor-mode").hidden = state.translation !== "phrases_only";
     setStatus("visitor", $("visitor-status").dataset.state || "idle");
     const name = state.visitorLang ? state.visitorLang.ja
       : state.detected ? `自動判定（${languageName(state.detected)}）` : "自動判定（まだ不明）";
-    $("sessioninfo").textContent = `お客様の言語: ${name}`;
+    const mode = state.translation === "phrases_only"
+      ? " ・ 翻訳: 定型文のみ（翻訳モデル未導入。話した文・入力した文は原文のまま表示します）" : "";
+    $("sessioninfo").textContent = `お客様の言語: ${name}${mode}`;
   }
 
   function languageName(tag) {
@@ -334,6 +342,8 @@
       renderVisitorChrome();
     }
     c.transcribedText = ev.text;
+    c.text = ev.text;
+    c.language = ev.language || undefined;
     c.corrections = ev.corrections || [];
     // The speaker sees what was recognised at once; the other side waits for the translation.
     const own = ev.speaker === "staff" ? c.staff : c.visitor;
@@ -356,7 +366,8 @@
       const note = correctionNote(c);
       if (note) c.staff.append(note);
       if (ev.back_translation) {
-        const label = "逆翻訳（確認用）: ";
+        // A fixed phrase's Japanese is its reference text, not a back-translation: no check.
+        const label = ev.phrase_id ? "定型文の日本語（参照）: " : "逆翻訳（確認用）: ";
         const back = line("back", label + ev.back_translation, "ja");
         c.staff.append(marked(back, label + ev.back_translation,
                               checkSpans(ev, "back_translation", "other").map((s) => ({
@@ -475,18 +486,56 @@
     }
   }
 
+  // Why a translation failed, for staff; "try again" only where trying again can help.
+  const FAILURE_TEXT = {
+    no_model: "翻訳モデルが未導入のため、定型文以外は翻訳できません。原文を表示しています。定型文をお使いください。",
+    unsupported_pair: "この言語の組み合わせは翻訳できません。原文を表示しています。定型文をお使いください。",
+    text_too_long: "長すぎて翻訳できません。短く区切ってください。",
+  };
+  const NO_TRANSLATION = new Set(["no_model", "unsupported_pair"]);
+
   function onFailed(ev) {
-    const c = state.cards.get(ev.utterance_id);
-    const speaker = c ? c.speaker : "staff";
-    if (c) {
-      for (const li of [c.staff, c.visitor]) {
-        li.classList.remove("pending");
-        li.classList.add("failed");
-      }
-      c.staff.append(line("failure", `処理できませんでした（${ev.stage}: ${ev.reason_code}）`));
+    // The event names its speaker: the card is found (or made) on the right side even when
+    // the failure arrives before the upload's or the text's reply.
+    const c = card(ev.utterance_id, ev.speaker || "staff");
+    c.failure = ev;
+    renderFailure(c);
+    const reason = ev.stage === "translation" ? FAILURE_TEXT[ev.reason_code] : null;
+    if (c.speaker === "staff") {
+      setStatus("staff", "failed", reason || undefined);
+    } else {
+      setStatus("visitor", "failed", NO_TRANSLATION.has(ev.reason_code) ? vtext("no_translation") : undefined);
+      if (reason) setStatus("staff", "failed", reason);  // staff hear why, in Japanese
     }
-    setStatus(speaker, "failed");
     scrollLogs();
+  }
+
+  // A failed card: the original (what was recognised or typed) on both sides, why it failed,
+  // and the way on — the phrases for staff, pointing mode for the visitor. Idempotent: a reply
+  // that arrives after the failure renders it again with the typed text.
+  function renderFailure(c) {
+    const ev = c.failure;
+    for (const li of [c.staff, c.visitor]) {
+      li.classList.remove("pending");
+      li.classList.add("failed");
+    }
+    const staffSide = c.speaker === "staff";
+    const own = staffSide ? c.staff : c.visitor;
+    const other = staffSide ? c.visitor : c.staff;
+    if (c.text) {
+      own.replaceChildren(line("label", ownLabel(c.speaker, c.speaker)),
+                          sourceLine(c.text, c.language, c));
+      other.replaceChildren(line("label", staffSide ? "" : "お客様（原文・未翻訳）"),
+                            line("original", c.text, c.language));
+    }
+    const why = ev.stage === "translation" && FAILURE_TEXT[ev.reason_code]
+      ? FAILURE_TEXT[ev.reason_code] : `処理できませんでした（${ev.stage}: ${ev.reason_code}）。もう一度どうぞ。`;
+    c.staff.append(line("failure", why, "ja"));
+    if (NO_TRANSLATION.has(ev.reason_code)) {
+      c.staff.append(actionButton("open-phrases", "定型文を開く", () => { $("staff-phrases").hidden = false; }));
+      const note = line("failure", vtext("no_translation"), visitorTag());
+      c.visitor.append(note, actionButton("open-pointing", vtext("point"), () => openPointing()));
+    }
   }
 
   // ---------------------------------------------------------------- results (SSE)
@@ -659,16 +708,60 @@
   }
 
   // ---------------------------------------------------------------- typed input and phrases
-  async function sendText(speaker, payload) {
+  // Typed text (and a chosen phrase) shows on the sender's side at once, on a card that the
+  // reply then ties to its utterance id. Results that arrive first made their own card on the
+  // right side (the events name the speaker); the reply then merges into that one.
+  async function sendText(speaker, payload, shown) {
     if (!state.session) return;
     setStatus(speaker, "processing");
+    const key = newKey();
+    const draft = shown ? provisionalCard(key, speaker, shown, payload.language || speakerTag(speaker)) : null;
     try {
       const reply = await call("POST", `/sessions/${state.session.session_id}/texts`, {
-        json: {speaker, ...payload}, headers: {"Idempotency-Key": newKey()}});
-      card(reply.utterance_id, speaker);
+        json: {speaker, ...payload}, headers: {"Idempotency-Key": key}});
+      if (draft) adopt(draft, reply.utterance_id);
+      else card(reply.utterance_id, speaker);
     } catch (err) {
+      if (draft) {
+        for (const li of [draft.staff, draft.visitor]) { li.classList.remove("pending"); li.classList.add("failed"); }
+        (speaker === "staff" ? draft.staff : draft.visitor).append(
+          line("failure", speaker === "staff" ? problem(err) : vtext("failed")));
+      }
       setStatus(speaker, "failed", speaker === "staff" ? problem(err) : vtext("failed"));
     }
+  }
+
+  function speakerTag(speaker) {
+    return speaker === "staff" ? "ja" : (state.session.visitor_language || visitorTag());
+  }
+
+  function provisionalCard(key, speaker, text, language) {
+    const c = card(`draft-${key}`, speaker);
+    c.text = text;
+    c.language = language;
+    const own = speaker === "staff" ? c.staff : c.visitor;
+    own.replaceChildren(line("label", ownLabel(speaker, speaker)), line("source", text, language));
+    const other = speaker === "staff" ? c.visitor : c.staff;
+    other.replaceChildren(line("label", speaker === "staff" ? vtext("processing") : "翻訳中…"));
+    scrollLogs();
+    return c;
+  }
+
+  function adopt(draft, utteranceId) {
+    const draftId = draft.staff.dataset.utterance;
+    state.cards.delete(draftId);
+    const existing = state.cards.get(utteranceId);
+    if (!existing) {
+      draft.staff.dataset.utterance = draft.visitor.dataset.utterance = utteranceId;
+      state.cards.set(utteranceId, draft);
+      return;
+    }
+    // The result came first: keep its card, give it the typed text, drop the draft.
+    draft.staff.remove();
+    draft.visitor.remove();
+    existing.text = existing.text || draft.text;
+    existing.language = existing.language || draft.language;
+    if (existing.failure) renderFailure(existing);
   }
 
   for (const speaker of ["staff", "visitor"]) {
@@ -681,7 +774,7 @@
       const payload = {text};
       // Auto-detect: typed visitor text needs a language; use the one shown on their side.
       if (speaker === "visitor" && !state.session.visitor_language) payload.language = visitorTag();
-      sendText(speaker, payload);
+      sendText(speaker, payload, text);
     });
   }
 
@@ -718,7 +811,7 @@
       if (p.review_status === "machine-draft") b.append(line("draft", "未確認の機械訳"));
       b.addEventListener("click", () => {
         $("staff-phrases").hidden = true;
-        sendText("staff", {phrase_id: p.phrase_id});
+        sendText("staff", {phrase_id: p.phrase_id}, p.texts.ja || null);
       });
       list.append(b);
     }
@@ -730,31 +823,43 @@
   });
 
   // Pointing mode: a visitor who cannot speak points at a sentence in their own language.
+  // Only what a visitor would say (`visitor` and `either` phrases), grouped under the
+  // phrasebook's categories named in the visitor's language, their text first and large.
   $("visitor-point").addEventListener("click", () => {
+    if (!$("visitor-phrases").hidden) { $("visitor-phrases").hidden = true; return; }
+    openPointing();
+  });
+
+  function openPointing() {
     const panel = $("visitor-phrases");
-    if (!panel.hidden) { panel.hidden = true; return; }
     panel.replaceChildren();
     const vt = phraseTag(visitorTag());
-    const close = document.createElement("button");
-    close.type = "button";
-    close.className = "quiet";
-    close.textContent = vtext("close");
-    close.addEventListener("click", () => { panel.hidden = true; });
+    const close = actionButton("quiet", vtext("close"), () => { panel.hidden = true; });
     panel.append(close);
-    for (const p of (state.phrases ? state.phrases.phrases : []).filter((x) => x.texts[vt])) {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.className = "phrase";
-      b.lang = vt;
-      b.textContent = p.texts[vt];
-      b.addEventListener("click", () => {
-        panel.hidden = true;
-        sendText("visitor", {phrase_id: p.phrase_id, language: state.session.visitor_language || vt});
-      });
-      panel.append(b);
+    const book = state.phrases || {categories: [], phrases: []};
+    const theirs = book.phrases.filter((p) => p.speaker !== "staff" && p.texts[vt]);
+    for (const cat of book.categories) {
+      const group = theirs.filter((p) => p.category === cat.id);
+      if (!group.length) continue;
+      const heading = line("phrase-category", cat.names[vt] || cat.names.en || cat.id, vt);
+      heading.setAttribute("role", "heading");
+      panel.append(heading);
+      for (const p of group) {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "phrase";
+        b.dataset.phrase = p.phrase_id;
+        b.append(line("own", p.texts[vt], vt), line("ja", p.texts.ja || "", "ja"));
+        b.addEventListener("click", () => {
+          panel.hidden = true;
+          sendText("visitor", {phrase_id: p.phrase_id, language: state.session.visitor_language || vt},
+                   p.texts[vt]);
+        });
+        panel.append(b);
+      }
     }
     panel.hidden = false;
-  });
+  }
 
   // ---------------------------------------------------------------- end and erase
   $("end").addEventListener("click", () => { $("confirm").hidden = false; $("confirm-no").focus(); });
