@@ -133,3 +133,21 @@ async def _stack(secure_nats: SecureNats, tmp_path: Path,
     finally:
         for process in processes:
             process.stop()
+
+
+@dataclass
+class IngestOnly:
+    ingest: ServiceProcess
+    secure_nats: SecureNats
+
+
+@pytest_asyncio.fixture
+async def ingest_only(secure_nats: SecureNats, tmp_path: Path) -> AsyncIterator[IngestOnly]:
+    """Ingest alone (enrolment and sign-in need no other stage), as deployed: TLS, own user."""
+    process = ServiceProcess("ingest", secure_nats.settings_for("ingest"), tmp_path / "logs",
+                             {"AUTH__TOKEN_SECRET": TOKEN_SECRET, "SSE_HEARTBEAT_S": "1"})
+    try:
+        await asyncio.to_thread(process.start, 120)
+        yield IngestOnly(process, secure_nats)
+    finally:
+        process.stop()

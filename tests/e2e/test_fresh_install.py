@@ -23,6 +23,7 @@ pytestmark = pytest.mark.slow
 
 async def sign_in(page: Page, stack: Any) -> None:
     await page.goto(f"{stack.ingest.url}/app/")
+    await page.click("#use-secret")
     await page.fill("#device_id", stack.tablet.device_id)
     await page.fill("#device_secret", stack.tablet.device_secret)
     await page.fill("#counter_id", "counter-2F-01")

@@ -60,6 +60,9 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
             response = await page.goto(f"{stack.ingest.url}/app/")
             assert response is not None and response.ok
             await check_headers(await response.all_headers(), stack.ingest.url)
+            # a tablet that is not enrolled opens on enrolment; this one uses its secret
+            await expect(page.locator("#enrol")).to_be_visible()
+            await page.click("#use-secret")
             await expect(page.locator("#signin")).to_be_visible()
             await page.fill("#device_id", stack.tablet.device_id)
             await page.fill("#device_secret", stack.tablet.device_secret)

@@ -44,7 +44,7 @@ class TranslationCapability(BaseModel):
             return f"model {self.model_id}"
         if self.mode == "phrases_only":
             return ("no model installed: fixed phrases only "
-                    "(install one: madoguchi models translation pull)")
+                    "(install one: madoguchi models pull m2m100-418m)")
         return "unknown (translation has not reported)"
 
 

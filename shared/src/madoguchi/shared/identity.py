@@ -3,9 +3,13 @@
 Stored only as argon2id hashes in the `credentials` KV bucket; ingest verifies them, the
 operator CLI (`madoguchi devices|staff`) manages them. Keys:
 
-- `device.<device_id>`  -> `DeviceRecord` (secret hash, active/revoked)
+- `device.<device_id>`  -> `DeviceRecord` (enrolment code hash or secret hash, active/revoked)
 - `staff.<staff_id>`    -> `StaffRecord` (password hash, active/disabled)
-- `lockout.<kind>.<id>` -> `LockoutRecord` (consecutive failed logins, locked until)
+
+A tablet is **enrolled** once: the operator's one-time code (short-lived, single use) is
+exchanged for a device-bound key the browser generated and cannot export; its public half is
+kept in the `device_keys` bucket (`DeviceKey`), and every sign-in signs a server challenge
+with it (`madoguchi.ingest.enrolment`). A device secret remains for scripts and older tablets.
 
 Revoking or disabling is a KV write; ingest reads the record on every request, so it takes
 effect on the next request without a restart.
@@ -13,8 +17,9 @@ effect on the next request without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from argon2 import PasswordHasher
@@ -40,13 +45,33 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class EnrolmentCode(Contract):
+    """The operator's one-time code for this device: argon2 of it, its id (a key enrolled with
+    it names the id, so a second use is seen), and when it stops working."""
+
+    code_id: Token
+    code_hash: str
+    expires_at: AwareDatetime
+
+
 class DeviceRecord(Contract):
     device_id: Token
-    secret_hash: str
+    secret_hash: str | None = Field(
+        default=None, description="argon2 of the device secret; None: enrolment only.")
     status: Literal["active", "revoked"] = "active"
     label: str = Field(default="", max_length=100)
     created_at: AwareDatetime = Field(default_factory=_now)
     revoked_at: AwareDatetime | None = None
+    enrolment: EnrolmentCode | None = None
+
+
+class DeviceKey(Contract):
+    """The public half of a tablet's device-bound key (ECDSA P-256, SPKI DER, base64)."""
+
+    device_id: Token
+    public_key: str = Field(max_length=400)
+    code_id: Token
+    enrolled_at: AwareDatetime = Field(default_factory=_now)
 
 
 class StaffRecord(Contract):
@@ -90,6 +115,24 @@ def new_device_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Crockford's base32 without I, L, O, U: read off a screen and typed on a tablet without
+# confusion. 10 characters = 50 bits, single use, minutes long, behind the sign-in rate limit.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+
+
+def new_enrolment_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_code(code: str) -> str:
+    """What the tablet typed, as issued: case, spaces, dashes and look-alikes forgiven."""
+    cleaned = code.upper().replace("-", "").replace(" ", "")
+    cleaned = cleaned.translate(str.maketrans("ILO", "110"))
+    return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == CODE_LENGTH else cleaned
+
+
 async def _get(kv: KeyValue, key: str) -> bytes | None:
     try:
         entry = await kv.get(key)
@@ -109,14 +152,60 @@ async def get_staff(kv: KeyValue, staff_id: str) -> StaffRecord | None:
 
 
 async def add_device(kv: KeyValue, device_id: str, label: str = "") -> str:
-    """Register a device; returns its secret (shown once, never stored in clear)."""
+    """Register a device with a secret (scripts, tablets that cannot enrol); returns it
+    (shown once, never stored in clear)."""
     secret = new_device_secret()
     record = DeviceRecord(device_id=device_id, secret_hash=hash_secret(secret), label=label)
-    try:
-        await kv.create(device_key(device_id), record.model_dump_json().encode())
-    except Exception as exc:  # KeyWrongLastSequenceError: the id is taken
-        raise IdentityError(f"device {device_id} already exists") from exc
+    await _create_device(kv, record)
     return secret
+
+
+async def add_enrollable_device(kv: KeyValue, device_id: str, label: str = "",
+                                ttl: timedelta = timedelta(minutes=15)) -> str:
+    """Register a device that enrols with a one-time code; returns the code (shown once)."""
+    code, enrolment = _issue(ttl)
+    await _create_device(kv, DeviceRecord(device_id=device_id, label=label,
+                                          enrolment=enrolment))
+    return code
+
+
+async def new_enrolment(kv: KeyValue, keys: KeyValue, device_id: str,
+                        ttl: timedelta = timedelta(minutes=15)) -> str:
+    """A fresh code for a device (a reset or replaced tablet): its old key stops working now."""
+    record = await get_device(kv, device_id)
+    if record is None:
+        raise IdentityError(f"no device {device_id}")
+    if record.status != "active":
+        raise IdentityError(f"device {device_id} is revoked")
+    code, enrolment = _issue(ttl)
+    await kv.put(device_key(device_id),
+                 record.model_copy(update={"enrolment": enrolment}).model_dump_json().encode())
+    with contextlib.suppress(KeyNotFoundError):
+        await keys.delete(device_id)
+    return code
+
+
+def _issue(ttl: timedelta) -> tuple[str, EnrolmentCode]:
+    code = new_enrolment_code()
+    return code, EnrolmentCode(code_id=secrets.token_hex(8), code_hash=hash_secret(code),
+                               expires_at=_now() + ttl)
+
+
+async def _create_device(kv: KeyValue, record: DeviceRecord) -> None:
+    try:
+        await kv.create(device_key(record.device_id), record.model_dump_json().encode())
+    except Exception as exc:  # KeyWrongLastSequenceError: the id is taken
+        raise IdentityError(f"device {record.device_id} already exists") from exc
+
+
+async def get_device_key(keys: KeyValue, device_id: str) -> tuple[DeviceKey, int] | None:
+    try:
+        entry = await keys.get(device_id)
+    except KeyNotFoundError:
+        return None
+    if not entry.value or entry.revision is None:
+        return None
+    return DeviceKey.model_validate_json(entry.value), entry.revision
 
 
 async def revoke_device(kv: KeyValue, device_id: str) -> DeviceRecord:

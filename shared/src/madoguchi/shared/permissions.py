@@ -30,9 +30,11 @@ from madoguchi.shared.streams import (
     CONVERSATION,
     CREDENTIALS_BUCKET,
     DEADLETTER,
+    DEVICE_KEYS_BUCKET,
     IDEMPOTENCY_BUCKET,
     LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
+    USED_CHALLENGES_BUCKET,
     consumer_for,
 )
 
@@ -160,6 +162,9 @@ def service_permissions(service: str) -> Permissions:
                 *_object_store_write(AUDIO_BUCKET),
                 *_kv_read(CREDENTIALS_BUCKET),  # accounts are the operator CLI's to change
                 *_kv(LOCKOUT_BUCKET),
+                # enrolment writes a tablet's public key; sign-in burns answered challenges
+                *_kv(DEVICE_KEYS_BUCKET),
+                *_kv(USED_CHALLENGES_BUCKET),
                 *_kv(IDEMPOTENCY_BUCKET),
                 *_kv(SESSIONS_BUCKET),
                 *_kv(CLOSED_BUCKET),

@@ -43,6 +43,11 @@ IDEMPOTENCY_BUCKET = "idempotency"
 SESSIONS_BUCKET = "sessions"
 LOCKOUT_BUCKET = "lockouts"
 """Failed sign-ins and lock-outs, apart from the credentials so that ingest may only read those."""
+DEVICE_KEYS_BUCKET = "device_keys"
+"""Enrolled tablets' public keys (key = device id): written by ingest at enrolment, deleted by
+the operator CLI when it issues a new code."""
+USED_CHALLENGES_BUCKET = "used_challenges"
+"""Sign-in challenges already answered (key = nonce): a replayed signature is refused."""
 CLOSED_BUCKET = "closed_sessions"
 """Tombstones of closed sessions (key = session id, no value): a stage whose work was in flight
 at the close drops its results instead of publishing them after the purge."""
@@ -247,6 +252,9 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
         # Outlives any event of the session still in flight: none is older than max_age.
         (CLOSED_BUCKET, retention.conversation_max_age, 1, "Closed sessions (tombstones)"),
         (LOCKOUT_BUCKET, timedelta(days=1), 1, "Failed sign-ins and lock-outs"),
+        (DEVICE_KEYS_BUCKET, None, 1, "Enrolled tablets' public keys"),
+        # Outlives every challenge (they expire in 2 minutes): a replay always finds its nonce.
+        (USED_CHALLENGES_BUCKET, timedelta(minutes=10), 1, "Answered sign-in challenges"),
         # No personal data: what each stage can do now (madoguchi.shared.capabilities).
         (CAPABILITIES_BUCKET, CAPABILITIES_TTL, 1, "Stage capabilities (translation model)"),
     ):

@@ -18,10 +18,47 @@ class Strict(BaseModel):
 
 
 class LoginRequest(Strict):
+    """The device proves itself one way: an enrolled tablet signs a challenge
+    (`POST /v1/auth/challenge`) with its device-bound key; a script or an older tablet sends
+    its device secret."""
+
     device_id: Token
-    device_secret: Secret
+    device_secret: Secret | None = None
+    challenge: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    signature: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None, description="ECDSA P-256 / SHA-256 of the challenge text, r‖s, base64url.")
     staff_id: Token
     password: Secret
+
+    @model_validator(mode="after")
+    def _one_device_proof(self) -> LoginRequest:
+        by_key = self.challenge is not None and self.signature is not None
+        if by_key == (self.device_secret is not None) or \
+                (self.challenge is None) != (self.signature is None):
+            raise ValueError("give either device_secret, or challenge and signature")
+        return self
+
+
+class ChallengeRequest(Strict):
+    device_id: Token
+
+
+class ChallengeResponse(Strict):
+    challenge: str = Field(description="Sign this text (UTF-8) with the device-bound key.")
+    expires_at: int = Field(description="Unix time; a challenge is accepted once.")
+
+
+class EnrolRequest(Strict):
+    device_id: Token
+    code: Annotated[str, StringConstraints(min_length=4, max_length=32)] = Field(
+        description="The one-time enrolment code `madoguchi devices add` printed.")
+    public_key: Annotated[str, StringConstraints(min_length=40, max_length=400)] = Field(
+        description="The device-bound key's public half: ECDSA P-256, SPKI DER, base64.")
+
+
+class EnrolResponse(Strict):
+    device_id: str
+    enrolled: bool
 
 
 class LoginResponse(Strict):
@@ -149,7 +186,8 @@ class ErrorDetail(Strict):
 
 
 __all__ = [
-    "AudioSummary", "ErasureReceipt", "ErrorDetail", "FeedbackRequest", "LanguagesResponse",
+    "AudioSummary", "ChallengeRequest", "ChallengeResponse", "EnrolRequest", "EnrolResponse",
+    "ErasureReceipt", "ErrorDetail", "FeedbackRequest", "LanguagesResponse",
     "LoginRequest", "LoginResponse", "OpenSessionRequest", "PhraseCategoryView", "PhraseView",
     "PhrasesResponse", "SessionResponse", "TextAccepted",
     "TextRequest", "UtteranceAccepted",

@@ -17,8 +17,17 @@ from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest import api
 from madoguchi.ingest.audio_probe import AudioRejected
-from madoguchi.ingest.auth import Principal, authenticate, context_of, login, still_authorized
+from madoguchi.ingest.auth import (
+    DeviceProof,
+    Principal,
+    admit,
+    authenticate,
+    context_of,
+    login,
+    still_authorized,
+)
 from madoguchi.ingest.context import IngestContext
+from madoguchi.ingest.enrolment import EnrolmentRefused, enrol
 from madoguchi.ingest.erasure import audio_prefix, close_session
 from madoguchi.ingest.live import parse_last_event_id, session_events
 from madoguchi.ingest.phrases import phrases_view
@@ -152,10 +161,43 @@ def _routes(app: FastAPI) -> None:
     async def sign_in(body: api.LoginRequest, request: Request) -> api.LoginResponse:
         ctx = context_of(request)
         source = request.client.host if request.client else "unknown"
-        token, expires = await login(ctx, body.device_id, body.device_secret, body.staff_id,
-                                     body.password, source)
+        proof = DeviceProof(secret=body.device_secret, challenge=body.challenge,
+                            signature=body.signature)
+        token, expires = await login(ctx, body.device_id, proof, body.staff_id, body.password,
+                                     source)
         return api.LoginResponse(token=token, expires_at=expires, device_id=body.device_id,
                                  staff_id=body.staff_id)
+
+    @app.post("/v1/auth/challenge", response_model=api.ChallengeResponse,
+              responses={429: {"description": "too many requests from this source"}})
+    async def challenge(body: api.ChallengeRequest, request: Request) -> api.ChallengeResponse:
+        ctx = context_of(request)
+        source = request.client.host if request.client else "unknown"
+        # Issued to anyone (it writes nothing and says nothing about the device): only a
+        # signature by the enrolled key makes it worth anything.
+        if not ctx.limiter.allow(f"challenge:{source}"):
+            raise HTTPException(429, "too many requests", headers={"Retry-After": "1"})
+        issued = ctx.challenges_signer.issue(body.device_id)
+        return api.ChallengeResponse(challenge=issued.text, expires_at=issued.expires_at)
+
+    @app.post("/v1/devices/enrol", status_code=201, response_model=api.EnrolResponse,
+              responses={400: {"description": "the public key is not an ECDSA P-256 SPKI"},
+                         401: {"description": "code invalid, expired or already used"},
+                         429: {"description": "too many attempts from this source"}})
+    async def enrol_device(body: api.EnrolRequest, request: Request) -> api.EnrolResponse:
+        ctx = context_of(request)
+        source = request.client.host if request.client else "unknown"
+        await admit(ctx, source, device_id=body.device_id)
+        try:
+            await enrol(ctx, body.device_id, body.code, body.public_key)
+        except EnrolmentRefused as exc:
+            await ctx.audit("auth", "device.enrolled", "failure", device_id=body.device_id,
+                            reason_code=exc.code)
+            reason = ("the public key must be ECDSA P-256 (SPKI, base64)" if exc.status == 400
+                      else "enrolment code invalid, expired or already used")
+            raise HTTPException(exc.status, reason) from None
+        await ctx.audit("auth", "device.enrolled", "success", device_id=body.device_id)
+        return api.EnrolResponse(device_id=body.device_id, enrolled=True)
 
     @app.post("/v1/sessions", status_code=201, response_model=api.SessionResponse,
               responses={**ERRORS, 400: {"description": "language not supported"}})

@@ -18,6 +18,7 @@ from fastapi import HTTPException, Request
 from nats.js.errors import APIError, KeyNotFoundError, KeyWrongLastSequenceError
 
 from madoguchi.ingest.context import IngestContext
+from madoguchi.ingest.enrolment import EnrolmentRefused, prove_device
 from madoguchi.ingest.tokens import InvalidToken
 from madoguchi.shared import identity
 from madoguchi.shared.identity import LockoutRecord
@@ -97,31 +98,59 @@ async def _clear_failures(ctx: IngestContext, kind: PrincipalKind, principal: st
             await ctx.lockouts.delete(identity.lockout_key(kind, principal), last=revision)
 
 
-async def login(ctx: IngestContext, device_id: str, device_secret: str, staff_id: str,
-                password: str, source: str = "unknown") -> tuple[str, int]:
-    """Returns (token, expires_at) or raises 401/423/429 — after auditing the attempt.
+@dataclass(frozen=True)
+class DeviceProof:
+    """How the device proves itself at sign-in: its secret, or a signed challenge."""
 
-    A wrong device secret does not lock the device: the secret is 256 random bits, so
-    guessing it is hopeless, and a lock would let a stranger shut a counter's tablet out by
-    trying five times. Attempts are bounded per source instead (`LoginGuard`)."""
-    ids = {"device_id": device_id, "staff_id": staff_id}
+    secret: str | None = None
+    challenge: str | None = None
+    signature: str | None = None
+
+
+async def admit(ctx: IngestContext, source: str, **ids: str) -> None:
+    """The per-source and overall sign-in limits (sign-in and enrolment share them)."""
     if not ctx.logins.admit(source):
         if ctx.limiter.allow("audit:login-throttled"):  # bounded: a flood must not flood AUDIT
             await ctx.audit("auth", "login", "denied", **ids, reason_code="throttled")
         raise HTTPException(429, "too many sign-in attempts: try again shortly",
                             headers={"Retry-After": "5"})
+
+
+async def _device_proven(ctx: IngestContext, device_id: str,
+                         proof: DeviceProof) -> tuple[bool, str]:
+    """(proven, the reason code when not)."""
+    if proof.challenge is not None and proof.signature is not None:
+        try:
+            await prove_device(ctx, device_id, proof.challenge, proof.signature)
+        except EnrolmentRefused as exc:
+            return False, exc.code
+        return True, ""
+    device = await identity.get_device(ctx.credentials, device_id)
+    device_hash = device.secret_hash if device else None
+    secret = proof.secret or ""
+    ok = await ctx.logins.verify(lambda: identity.verify_secret(device_hash, secret))
+    return ok, "" if ok else "bad_device_credential"
+
+
+async def login(ctx: IngestContext, device_id: str, proof: DeviceProof, staff_id: str,
+                password: str, source: str = "unknown") -> tuple[str, int]:
+    """Returns (token, expires_at) or raises 401/423/429 — after auditing the attempt.
+
+    A failed device proof does not lock the device: a secret is 256 random bits and a key
+    cannot be guessed, and a lock would let a stranger shut a counter's tablet out by trying
+    five times. Attempts are bounded per source instead (`LoginGuard`)."""
+    ids = {"device_id": device_id, "staff_id": staff_id}
+    await admit(ctx, source, **ids)
     if await _is_locked(ctx, "staff", staff_id):
         await ctx.audit("auth", "login", "denied", **ids, reason_code="staff_locked")
         raise _refuse(423, "too many failed sign-ins: try again later")
     device = await identity.get_device(ctx.credentials, device_id)
-    device_hash = device.secret_hash if device else None
-    device_ok = await ctx.logins.verify(lambda: identity.verify_secret(device_hash,
-                                                                       device_secret))
+    device_ok, why = await _device_proven(ctx, device_id, proof)
     if not device_ok or device is None or device.status != "active":
         code = "device_revoked" if device and device.status == "revoked" and device_ok \
-            else "bad_device_credential"
+            else why or "bad_device_credential"
         await ctx.audit("auth", "login", "failure", **ids, reason_code=code, locked_out=False)
-        raise _refuse(401, "device not registered, revoked, or wrong device secret")
+        raise _refuse(401, "device not registered or enrolled, revoked, or its proof failed")
     staff = await identity.get_staff(ctx.credentials, staff_id)
     staff_hash = staff.password_hash if staff else None
     staff_ok = await ctx.logins.verify(lambda: identity.verify_secret(staff_hash, password))

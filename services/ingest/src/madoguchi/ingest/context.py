@@ -14,6 +14,7 @@ from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.shared.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
+    from madoguchi.ingest.enrolment import ChallengeSigner
     from madoguchi.shared.ratelimit import LoginGuard
 from madoguchi.ingest.sessions import SessionStore
 from madoguchi.ingest.settings import IngestSettings
@@ -46,6 +47,10 @@ class IngestContext:
     logins: LoginGuard
     phrases: Phrasebook
     capabilities: CapabilityReader
+    device_keys: KeyValue
+    """Enrolled tablets' public keys (written at enrolment)."""
+    used_challenges: KeyValue
+    challenges_signer: ChallengeSigner
     """What translation can do now: a full model, or fixed phrases only."""
 
     async def audit(

@@ -20,6 +20,7 @@ from nats.js.kv import KeyValue
 from madoguchi.ingest.app import create_app
 from madoguchi.ingest.audio_probe import AudioProber
 from madoguchi.ingest.context import IngestContext
+from madoguchi.ingest.enrolment import ChallengeSigner
 from madoguchi.ingest.erasure import close_session, second_pass
 from madoguchi.ingest.phrases import load_phrases
 from madoguchi.ingest.sessions import SessionConflict, SessionStore
@@ -33,9 +34,11 @@ from madoguchi.shared.streams import (
     AUDIO_BUCKET,
     CLOSED_BUCKET,
     CREDENTIALS_BUCKET,
+    DEVICE_KEYS_BUCKET,
     IDEMPOTENCY_BUCKET,
     LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
+    USED_CHALLENGES_BUCKET,
 )
 
 log = logging.getLogger(__name__)
@@ -85,6 +88,9 @@ class Ingest:
                 s.auth.hash_concurrency),
             phrases=load_phrases(s.phrases_file),
             capabilities=CapabilityReader(await _capabilities(js)),
+            device_keys=await js.key_value(DEVICE_KEYS_BUCKET),
+            used_challenges=await js.key_value(USED_CHALLENGES_BUCKET),
+            challenges_signer=ChallengeSigner(secret),
         )
         self.app.state.ingest = self.context
 

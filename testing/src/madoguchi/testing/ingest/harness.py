@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from nats.aio.client import Client
 from pydantic import SecretStr
 
@@ -108,3 +112,21 @@ async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
 
     return [json.loads(msg.data)
             for msg in await read_stored(admin.jetstream(), "AUDIT", f"mg.v1.audit.*.{kind}.*")]
+
+
+class BrowserKey:
+    """What the tablet's WebCrypto does: a P-256 pair, the public half as SPKI, r‖s signatures."""
+
+    def __init__(self) -> None:
+        self.private = ec.generate_private_key(ec.SECP256R1())
+
+    @property
+    def spki(self) -> str:
+        return base64.b64encode(self.private.public_key().public_bytes(
+            serialization.Encoding.DER,
+            serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+
+    def sign(self, text: str) -> str:
+        r, s = decode_dss_signature(self.private.sign(text.encode(), ec.ECDSA(hashes.SHA256())))
+        raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

@@ -1,7 +1,9 @@
 // Madoguchi counter-tablet app. Plain JS, no build, no third-party code (the counter network
-// reaches only the cluster). Privacy: the token, the device secret and the conversation live in
-// memory only — nothing is written to localStorage/sessionStorage/IndexedDB/cookies — and the
-// conversation is removed from the page when the session is ended and erased.
+// reaches only the cluster). Privacy: the token, a device secret and the conversation live in
+// memory only — nothing is written to localStorage/sessionStorage/cookies — and the
+// conversation is removed from the page when the session is ended and erased. The one thing
+// kept is the enrolled device key in IndexedDB: a non-extractable WebCrypto key (the page can
+// sign with it, nobody can read it out) and the device id; no personal data.
 "use strict";
 
 (() => {
@@ -21,11 +23,12 @@
     cards: new Map(),  // utterance_id -> {staff: li, visitor: li, speaker, text, language}
     translation: "unknown", // full | phrases_only | unknown (GET /v1/languages)
     recorder: null,    // active push-to-talk recording
+    device: null,      // the enrolled device {device_id, privateKey} (IndexedDB), or null
   };
 
   // ---------------------------------------------------------------- screens and API
   function show(screen) {
-    for (const id of ["signin", "choose", "talk", "receipt"]) $(id).hidden = id !== screen;
+    for (const id of ["enrol", "signin", "choose", "talk", "receipt"]) $(id).hidden = id !== screen;
   }
 
   class ApiError extends Error {
@@ -67,6 +70,91 @@
     return crypto.randomUUID().replaceAll("-", "");
   }
 
+  // ---------------------------------------------------------------- 0. enrol (once)
+  // The device-bound key: ECDSA P-256, generated non-extractable, kept in IndexedDB. Its
+  // public half is registered with the one-time code; each sign-in signs a server challenge.
+  const KEYSTORE = {db: "madoguchi-tablet", store: "device", key: "enrolled"};
+
+  function keystore(mode, work) {
+    return new Promise((resolve, reject) => {
+      const open = indexedDB.open(KEYSTORE.db, 1);
+      open.onupgradeneeded = () => open.result.createObjectStore(KEYSTORE.store);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction(KEYSTORE.store, mode);
+        const request = work(tx.objectStore(KEYSTORE.store));
+        tx.oncomplete = () => { open.result.close(); resolve(request.result); };
+        tx.onerror = () => { open.result.close(); reject(tx.error); };
+      };
+    });
+  }
+
+  const loadDevice = () => keystore("readonly", (s) => s.get(KEYSTORE.key));
+  const saveDevice = (value) => keystore("readwrite", (s) => s.put(value, KEYSTORE.key));
+  const forgetDevice = () => keystore("readwrite", (s) => s.delete(KEYSTORE.key));
+
+  function b64url(bytes) {
+    return btoa(String.fromCharCode(...new Uint8Array(bytes)))
+      .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  }
+
+  $("enrol-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const error = $("enrol-error");
+    error.hidden = true;
+    $("enrol-button").disabled = true;
+    try {
+      const deviceId = $("enrol-device").value.trim();
+      const pair = await crypto.subtle.generateKey({name: "ECDSA", namedCurve: "P-256"}, false,
+                                                   ["sign", "verify"]);
+      const spki = await crypto.subtle.exportKey("spki", pair.publicKey);
+      await call("POST", "/devices/enrol", {json: {
+        device_id: deviceId, code: $("enrol-code").value.trim(),
+        public_key: btoa(String.fromCharCode(...new Uint8Array(spki)))}});
+      await saveDevice({device_id: deviceId, privateKey: pair.privateKey});
+      $("enrol-code").value = "";
+      await showSignIn();
+    } catch (err) {
+      error.textContent = err instanceof ApiError && err.status === 401
+        ? "登録できません。端末ID・登録コードを確認してください（コードは一度だけ、発行から15分有効です）。"
+        : problem(err);
+      error.hidden = false;
+    } finally {
+      $("enrol-button").disabled = false;
+    }
+  });
+
+  $("use-secret").addEventListener("click", () => showSignIn(null));
+  $("re-enrol").addEventListener("click", async () => {
+    await forgetDevice();
+    state.device = null;
+    show("enrol");
+  });
+
+  // The sign-in screen for this tablet: enrolled (staff ID and password only) or by secret.
+  async function showSignIn(device) {
+    if (device === undefined) device = await loadDevice().catch(() => null);
+    state.device = device || null;
+    const enrolled = !!state.device;
+    $("enrolled-as").hidden = !enrolled;
+    $("enrolled-as").textContent = enrolled ? `登録済みの端末: ${state.device.device_id}` : "";
+    $("device-id-label").hidden = enrolled;
+    $("device-secret-label").hidden = enrolled;
+    $("device_id").required = $("device_secret").required = !enrolled;
+    $("re-enrol").hidden = !enrolled;
+    show("signin");
+  }
+
+  async function deviceProof(fields) {
+    if (!state.device) return {device_id: fields.device_id, device_secret: fields.device_secret};
+    const deviceId = state.device.device_id;
+    const {challenge} = await call("POST", "/auth/challenge", {json: {device_id: deviceId}});
+    const signature = await crypto.subtle.sign({name: "ECDSA", hash: "SHA-256"},
+                                               state.device.privateKey,
+                                               new TextEncoder().encode(challenge));
+    return {device_id: deviceId, challenge, signature: b64url(signature)};
+  }
+
   // ---------------------------------------------------------------- 1. sign in
   $("signin-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -77,7 +165,9 @@
     error.hidden = true;
     $("signin-button").disabled = true;
     try {
-      const reply = await call("POST", "/auth/login", {json: fields});
+      const proof = await deviceProof(fields);
+      const reply = await call("POST", "/auth/login", {json: {
+        ...proof, staff_id: fields.staff_id, password: fields.password}});
       state.auth = {token: reply.token, device_id: reply.device_id, staff_id: reply.staff_id,
                     counter_id: String(form.get("counter_id")), expires_at: reply.expires_at};
       $("password").value = "";
@@ -100,7 +190,7 @@
     const error = $("signin-error");
     error.hidden = !message;
     error.textContent = message || "";
-    show("signin");
+    showSignIn(state.device);
   }
 
   function expired() {
@@ -928,5 +1018,14 @@
   // Leaving the page mid-conversation: stop the microphone and the stream.
   window.addEventListener("pagehide", () => { endResults(); resetConversation(); });
 
-  show("signin");
+  // Start: an enrolment link (`#enrol=<device>:<code>`, the QR code `devices add` prints)
+  // fills the enrolment form; the fragment never reaches a server log and is cleared at once.
+  (async () => {
+    const link = /^#enrol=([A-Za-z0-9_-]{1,64}):([A-Za-z0-9-]{4,32})$/.exec(location.hash);
+    if (link) history.replaceState(null, "", location.pathname + location.search);
+    const device = await loadDevice().catch(() => null);
+    if (device && !link) { await showSignIn(device); return; }
+    if (link) { $("enrol-device").value = link[1]; $("enrol-code").value = link[2]; }
+    show("enrol");
+  })();
 })();
