@@ -50,3 +50,16 @@ def test_the_schema_refuses_unknown_modes_and_ids(
         render: Callable[..., Objects], confirm: dict[str, Any]) -> None:
     with pytest.raises(helm.HelmError):
         render({"services": {"ingest": {"confirmBeforeShowing": confirm}}})
+
+
+def test_one_retention_figure_reaches_audit_and_the_receipt(
+        render: Callable[..., Objects]) -> None:
+    """What the erasure receipt tells the visitor (redacted content kept N days) is what the
+    audit service does: both read the same value."""
+    objects = render({"services": {"audit": {"contentRetentionDays": 30}}})
+    [audit] = [o for o in objects if o["kind"] == "Deployment"
+               and o["metadata"]["name"] == "madoguchi-audit"]
+    audit_env = {e["name"]: e.get("value") for e in
+                 audit["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert audit_env["MADOGUCHI_AUDIT_CONTENT_RETENTION_DAYS"] == "30"
+    assert _ingest_env(objects)["MADOGUCHI_INGEST_REDACTED_CONTENT_DAYS"] == "30"

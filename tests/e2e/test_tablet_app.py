@@ -204,6 +204,10 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
             await expect(page.locator("#receipt")).to_be_visible(timeout=30_000)
             await expect(page.locator("#receipt-verdict")).to_contain_text("すべて消去されました")
             await expect(page.locator("#receipt-fields")).to_contain_text("残っているメッセージ")
+            # what the close does not erase, and for how long, is said exactly
+            await expect(page.locator("#receipt-fields")).to_contain_text(
+                "個人情報（氏名・番号・住所など）を伏せた文字起こしと翻訳: "
+                "監査記録に、この会話専用の鍵で暗号化して90日間保存し、その後、鍵ごと消去")
             await shot(page, "06-receipt-1280x800")
             await page.set_viewport_size(PORTRAIT)
             await shot(page, "07-receipt-800x1280")

@@ -51,3 +51,44 @@ def test_cli_adds_auditors_checkpoints_and_verifies(postgres_dsn: str, tmp_path:
     bad = runner.invoke(app, ["audit", "verify", "--dsn", postgres_dsn, "--key-file", str(key)])
     assert bad.exit_code == 1
     assert json.loads(bad.output)["first_bad_seq"] == 2
+
+
+def test_one_key_format_clear_errors_and_auditor_accounts(postgres_dsn: str,
+                                                           tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["audit", "migrate", "--dsn", postgres_dsn]).exit_code == 0
+    asyncio.run(_append(postgres_dsn, 3))
+    key, export = tmp_path / "new.pem", tmp_path / "checkpoints.json"
+    made = runner.invoke(app, ["audit", "checkpoint", "--dsn", postgres_dsn, "--key-file",
+                               str(key), "--export", str(export)])
+    assert made.exit_code == 0, made.output
+    assert "created one" in made.output  # a new trust root is never made silently
+    exported = json.loads(export.read_text())["checkpoints"][0]["public_key"]  # base64
+    import base64
+
+    for form in (exported, base64.b64decode(exported).hex(),
+                 base64.urlsafe_b64encode(base64.b64decode(exported)).decode().rstrip("=")):
+        ok = runner.invoke(app, ["audit", "verify", "--dsn", postgres_dsn, "--public-key", form])
+        assert ok.exit_code == 0, (form, ok.output)
+        assert json.loads(ok.output)["key_pinned"] is True
+    for junk in ("not-a-key", "00" * 31, exported[:-8]):
+        bad = runner.invoke(app, ["audit", "verify", "--dsn", postgres_dsn, "--public-key", junk])
+        assert bad.exit_code == 2 and "not an Ed25519 public key" in bad.output, bad.output
+        assert "Traceback" not in bad.output
+    (tmp_path / "junk.json").write_text("{not json")
+    bad_file = runner.invoke(app, ["audit", "verify", "--dsn", postgres_dsn, "--checkpoints",
+                                   str(tmp_path / "junk.json")])
+    assert bad_file.exit_code == 2 and "not a checkpoint export" in bad_file.output
+
+    # auditors: the password from stdin (never in the shell history), list, disable
+    added = runner.invoke(app, ["auditors", "add", "erin", "--dsn", postgres_dsn,
+                                "--password-stdin"], input="a long enough password\n")
+    assert added.exit_code == 0, added.output
+    assert "--password " not in runner.invoke(app, ["auditors", "add", "--help"]).output
+    listed = runner.invoke(app, ["auditors", "list", "--dsn", postgres_dsn])
+    assert listed.output.splitlines()[0].split()[:3] == ["AUDITOR", "ROLE", "STATUS"]
+    assert "erin" in listed.output and "active" in listed.output and "$argon2" not in listed.output
+    assert runner.invoke(app, ["auditors", "disable", "erin", "--dsn", postgres_dsn]).exit_code == 0
+    assert "disabled" in runner.invoke(app, ["auditors", "list", "--dsn", postgres_dsn]).output
+    assert runner.invoke(app, ["auditors", "disable", "nobody", "--dsn",
+                               postgres_dsn]).exit_code == 1

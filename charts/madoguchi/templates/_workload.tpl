@@ -96,10 +96,14 @@ spec:
 # The migration Job has run (as the owner); this login may only INSERT and SELECT.
 - name: MADOGUCHI_AUDIT_MIGRATE_ON_START
   value: "false"
+- name: MADOGUCHI_AUDIT_CONTENT_RETENTION_DAYS
+  value: {{ $root.Values.services.audit.contentRetentionDays | quote }}
 - name: MADOGUCHI_AUDIT_CHECKPOINT_PUBLIC_KEY
   value: {{ include "madoguchi.signerPublicKey" $root | quote }}
 {{- end }}
 {{- if eq .service "ingest" }}
+- name: MADOGUCHI_INGEST_REDACTED_CONTENT_DAYS
+  value: {{ $root.Values.services.audit.contentRetentionDays | quote }}
 {{- $confirm := $root.Values.services.ingest.confirmBeforeShowing }}
 - name: MADOGUCHI_INGEST_CONFIRM__DEFAULT
   value: {{ $confirm.default | quote }}

@@ -27,3 +27,19 @@ def test_architecture_interface_is_present() -> None:
         ("/v1/phrases", "get"), ("/healthz", "get"), ("/readyz", "get"),
     ]:
         assert method in paths[path], path
+
+
+@pytest.mark.parametrize(("env", "docs_status"), [("prod", 404), ("dev", 200)])
+def test_docs_pages_are_not_served_in_prod(env: str, docs_status: int) -> None:
+    """FastAPI's /docs loads scripts from a CDN (unreachable from the counter network, refused
+    by the CSP): not in prod. The OpenAPI JSON is served either way."""
+    from fastapi.testclient import TestClient
+
+    from madoguchi.ingest.app import create_app
+    from madoguchi.ingest.settings import IngestSettings
+
+    settings = IngestSettings.model_construct(**IngestSettings(env="dev").__dict__ | {"env": env})
+    with TestClient(create_app(settings)) as client:
+        assert client.get("/docs").status_code == docs_status
+        assert client.get("/redoc").status_code == 404
+        assert client.get("/openapi.json").status_code == 200

@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
+from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import typer
 
 from madoguchi.audit import migrate
-from madoguchi.audit.accounts import ROLES, add_auditor
+from madoguchi.audit.accounts import ROLES, add_auditor, disable_auditor, list_auditors
 from madoguchi.audit.checkpoints import (
     export_document,
     generate_signing_key,
@@ -48,6 +51,45 @@ def _dsn(dsn: str | None, home: Path | None) -> str:
     password = json.loads(paths.secrets.read_text())["postgres_password"]
     port = stack.DEFAULT_PORTS["postgres"]
     return f"postgresql://postgres:{password}@127.0.0.1:{port}/madoguchi_audit"
+
+
+def parse_public_key(text: str) -> bytes:
+    """An Ed25519 public key (32 bytes) written as hex or base64 (either alphabet); a clear
+    error, never a traceback, for anything else."""
+    import base64
+    import binascii
+    import contextlib
+
+    value = text.strip()
+    candidates: list[bytes] = []
+    if len(value) == 64:
+        with contextlib.suppress(ValueError):
+            candidates.append(bytes.fromhex(value))
+    for decode in (base64.b64decode, base64.urlsafe_b64decode):
+        try:
+            candidates.append(decode(value + "=" * (-len(value) % 4)))
+        except (binascii.Error, ValueError):
+            continue
+    for raw in candidates:
+        if len(raw) == 32:
+            return raw
+    raise typer.BadParameter("not an Ed25519 public key: give 64 hex digits or 44 base64 "
+                             "characters (as `madoguchi audit checkpoint` prints it)",
+                             param_hint="--public-key")
+
+
+def _show_key(raw: bytes) -> str:
+    import base64
+
+    return f"{base64.b64encode(raw).decode()} (base64) = {raw.hex()} (hex)"
+
+
+def _read_checkpoints(path: Path) -> list[Any]:
+    try:
+        return import_document(json.loads(path.read_text()))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise typer.BadParameter(f"{path} is not a checkpoint export ({type(exc).__name__})",
+                                 param_hint="--checkpoints") from None
 
 
 def _key_path(key_file: Path | None, home: Path | None) -> Path:
@@ -93,7 +135,7 @@ def keygen(key_file: Path | None = typer.Option(None, help="Where to write the E
     """Create the checkpoint signing key (0600) and print its public key."""
     path = _key_path(key_file, home)
     key = generate_signing_key(path)
-    typer.echo(f"{path}\npublic key (hex): {public_bytes(key.public_key()).hex()}")
+    typer.echo(f"{path}\npublic key: {_show_key(public_bytes(key.public_key()))}")
 
 
 @audit_app.command("checkpoint")
@@ -104,7 +146,13 @@ def checkpoint(dsn: str | None = typer.Option(None, help=DSN_HELP),
                ) -> None:
     """Verify the trail, then sign a checkpoint over all rows (and export checkpoints)."""
     path = _key_path(key_file, home)
-    key = load_signing_key(path) if path.exists() else generate_signing_key(path)
+    if path.exists():
+        key = load_signing_key(path)
+    else:
+        key = generate_signing_key(path)
+        # Never silently: a new key is a new trust root auditors must pin.
+        typer.echo(f"no signing key at {path}: created one (0600). Its public key, to give the "
+                   f"auditors: {_show_key(public_bytes(key.public_key()))}", err=True)
 
     async def run() -> dict[str, object]:
         async with await connect_signer(_dsn(dsn, home)) as conn:
@@ -130,16 +178,17 @@ def verify(dsn: str | None = typer.Option(None, help=DSN_HELP),
            checkpoints: Path | None = typer.Option(
                None, help="An exported checkpoint file kept outside the database."),
            public_key: str | None = typer.Option(
-               None, help="Trusted signer (hex); else the key file's, if present."),
+               None, help="Trusted signer's Ed25519 public key, hex or base64 (as `audit "
+                          "checkpoint` and the export show it); else the key file's."),
            key_file: Path | None = typer.Option(None, help="Signing key whose public key to "
                                                 "trust.")) -> None:
     """Recompute the hash chain and checkpoints; print the first broken row (exit 1)."""
     trusted: set[bytes] | None = None
     if public_key:
-        trusted = {bytes.fromhex(public_key)}
+        trusted = {parse_public_key(public_key)}
     elif (path := _key_path(key_file, home)).exists():
         trusted = {public_bytes(load_signing_key(path).public_key())}
-    external = import_document(json.loads(checkpoints.read_text())) if checkpoints else None
+    external = _read_checkpoints(checkpoints) if checkpoints else None
 
     async def run() -> bool:
         async with await connect_app(_dsn(dsn, home)) as conn:
@@ -155,10 +204,18 @@ def auditors_add(auditor_id: str,
                  role: str = typer.Option("auditor", help=f"One of {', '.join(ROLES)}."),
                  dsn: str | None = typer.Option(None, help=DSN_HELP),
                  home: Path | None = typer.Option(None, help=HOME_HELP),
-                 password: str = typer.Option(..., prompt=True, hide_input=True,
-                                              confirmation_prompt=True,
-                                              envvar="MADOGUCHI_AUDITOR_PASSWORD")) -> None:
-    """Create (or reset) an auditor account; the password is stored as an argon2id hash."""
+                 password_stdin: bool = typer.Option(
+                     False, help="Read the password from stdin (scripts); else it is "
+                                 "prompted, hidden, or taken from MADOGUCHI_AUDITOR_PASSWORD.")
+                 ) -> None:
+    """Create (or reset) an auditor account; the password is stored as an argon2id hash.
+    Never on the command line, where it would stay in the shell history."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif env := os.environ.get("MADOGUCHI_AUDITOR_PASSWORD"):
+        password = env
+    else:
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     url = _dsn(dsn, home)
     migrate.upgrade(url)
 
@@ -171,6 +228,39 @@ def auditors_add(auditor_id: str,
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     typer.echo(f"auditor {auditor_id} ({role}) saved")
+
+
+@auditors_app.command("list")
+def auditors_list(dsn: str | None = typer.Option(None, help=DSN_HELP),
+                  home: Path | None = typer.Option(None, help=HOME_HELP)) -> None:
+    """Auditor accounts: id, role, active or disabled, created (UTC). Never a password hash."""
+    url = _dsn(dsn, home)
+
+    async def run() -> list[tuple[str, str, bool, Any]]:
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as owner:
+            return await list_auditors(owner)
+
+    typer.echo(f"{'AUDITOR':<24} {'ROLE':<8} {'STATUS':<9} CREATED (UTC)")
+    for auditor_id, role, disabled, created in asyncio.run(run()):
+        typer.echo(f"{auditor_id:<24} {role:<8} {'disabled' if disabled else 'active':<9} "
+                   f"{created.astimezone(UTC):%Y-%m-%d %H:%M}")
+
+
+@auditors_app.command("disable")
+def auditors_disable(auditor_id: str,
+                     dsn: str | None = typer.Option(None, help=DSN_HELP),
+                     home: Path | None = typer.Option(None, help=HOME_HELP)) -> None:
+    """Disable an auditor account: its next request is refused (403) and recorded."""
+    url = _dsn(dsn, home)
+
+    async def run() -> bool:
+        async with await psycopg.AsyncConnection.connect(url, autocommit=True) as owner:
+            return await disable_auditor(owner, auditor_id)
+
+    if not asyncio.run(run()):
+        typer.echo(f"error: no auditor {auditor_id}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"auditor {auditor_id} disabled")
 
 
 @audit_app.command("analyse")

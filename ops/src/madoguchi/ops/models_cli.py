@@ -16,23 +16,26 @@ from madoguchi.shared.models.store import ModelStore, ModelStoreError, default_m
 models_app = typer.Typer(no_args_is_help=True, help="Install and list offline models")
 
 DIR_HELP = "Models folder. Env: MADOGUCHI_MODELS_DIR (default <MADOGUCHI_HOME>/models)."
+HOME = typer.Option(None, help="Local stack folder: its models/ is used. Env: MADOGUCHI_HOME.")
 
 
-def _store(models_dir: Path | None) -> ModelStore:
-    return ModelStore((models_dir or default_models_dir()).resolve())
+def _store(models_dir: Path | None, home: Path | None = None) -> ModelStore:
+    folder = models_dir or (home / "models" if home else default_models_dir())
+    return ModelStore(folder.resolve())
 
 
 @models_app.command()
 def pull(
     name: str = typer.Argument(..., help="Catalogue name, e.g. whisper-base"),
     models_dir: Path | None = typer.Option(None, help=DIR_HELP),
+    home: Path | None = HOME,
     force: bool = typer.Option(False, help="Reinstall even if a verified copy is present."),
     allow_restricted_licence: bool = typer.Option(
         False, "--allow-restricted-licence", "--allow-noncommercial",
         help="Allow a model whose licence the ward must accept explicitly (NLLB: CC-BY-NC)."),
 ) -> None:
     """Install a catalogue model from its source and verify every file's sha256."""
-    store = _store(models_dir)
+    store = _store(models_dir, home)
     try:
         model = store.pull(name, force=force, allow_restricted=allow_restricted_licence)
     except (UnknownModelError, SourceUnavailableError, ModelStoreError) as exc:
@@ -45,10 +48,11 @@ def pull(
 def import_(
     bundle: Path = typer.Argument(..., exists=True, help="Model folder or .tar/.tar.gz of one"),
     models_dir: Path | None = typer.Option(None, help=DIR_HELP),
+    home: Path | None = HOME,
     force: bool = typer.Option(False, help="Replace an installed model with other files."),
 ) -> None:
     """Install an offline bundle (a model folder with manifest.json), verifying every file."""
-    store = _store(models_dir)
+    store = _store(models_dir, home)
     try:
         model = store.import_bundle(bundle, force=force)
     except (ModelStoreError, KeyError, ValueError, OSError) as exc:
@@ -58,9 +62,11 @@ def import_(
 
 
 @models_app.command("list")
-def list_(models_dir: Path | None = typer.Option(None, help=DIR_HELP)) -> None:
+def list_(models_dir: Path | None = typer.Option(None, help=DIR_HELP),
+          home: Path | None = HOME) -> None:
     """Catalogue models (licence, source, installed or not) and installed extras."""
-    store = _store(models_dir)
+    store = _store(models_dir, home)
+    typer.echo(f"{'MODEL':28} {'TASK':12} {'LICENCE':10} {'INSTALLED':34} SOURCE")
     installed = {m.name: m for m in store.installed()}
     for entry in store.catalogue:
         model = installed.pop(entry.name, None)

@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -83,6 +84,13 @@ async def add_auditor(owner: AsyncConn, auditor_id: str, password: str, role: st
         "role = excluded.role, disabled = false",
         (auditor_id, hash_password(password), role),
     )
+
+
+async def list_auditors(owner: AsyncConn) -> list[tuple[str, str, bool, datetime]]:
+    """(id, role, disabled, created) of every account; never a hash."""
+    cur = await owner.execute(
+        "SELECT auditor_id, role, disabled, created_at FROM auditors ORDER BY auditor_id")
+    return [(str(r[0]), str(r[1]), bool(r[2]), r[3]) for r in await cur.fetchall()]
 
 
 async def disable_auditor(owner: AsyncConn, auditor_id: str) -> bool:

@@ -74,7 +74,11 @@ def create_app(settings: IngestSettings) -> FastAPI:
                               "token from POST /v1/auth/login.",
                   # Our RequestSpans makes the request span instead: FastAPI's own would honour a
                   # tablet's traceparent and record url.query.
-                  telemetry={"tracing": False})
+                  telemetry={"tracing": False},
+                  # FastAPI's docs pages load their scripts from a CDN, which the counter
+                  # network cannot reach and the CSP refuses: served outside prod only.
+                  # The contract stays at /openapi.json (and services/ingest/openapi.json).
+                  docs_url=None if settings.env == "prod" else "/docs", redoc_url=None)
     app.add_middleware(BodyLimit, json_bytes=settings.limits.max_json_bytes,
                        audio_bytes=settings.audio.max_bytes)
     if settings.cors_origins:

@@ -20,7 +20,13 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import ValidationError
 
 from madoguchi.ingest.context import SERVICE, IngestContext
-from madoguchi.ingest.sessions import ErasureReceipt, SecondPass, SessionConflict, SessionState
+from madoguchi.ingest.sessions import (
+    ErasureReceipt,
+    SecondPass,
+    SessionConflict,
+    SessionState,
+    kept_after_erasure,
+)
 from madoguchi.shared.contracts import (
     ErasedSubject,
     SessionClosed,
@@ -159,7 +165,7 @@ async def close_session(ctx: IngestContext, state: SessionState, revision: int, 
                                        if not s.startswith("$KV.")},
         messages_removed=removed, audio_objects=audio, remaining_messages=remaining,
         dead_letters_removed=dead_letters, idempotency_records_removed=retry_records,
-        event_id=erased.event_id,
+        event_id=erased.event_id, kept=kept_after_erasure(ctx.settings.redacted_content_days),
     )
     try:
         await ctx.sessions.replace(closing.model_copy(

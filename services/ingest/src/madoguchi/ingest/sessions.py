@@ -30,6 +30,28 @@ class SecondPass(Contract):
     remaining_messages: int
 
 
+class KeptRecord(Contract):
+    """What of the session is NOT erased at the close, where it is, and for how long."""
+
+    what: Literal["redacted_content", "metadata", "erasure_certificate"]
+    where: Literal["audit_trail_sealed", "audit_trail"]
+    days: float | None = Field(
+        default=None, description="Kept this long, then destroyed; None: as long as the audit "
+                                  "trail itself (the ward's retention of access records).")
+
+
+def kept_after_erasure(redacted_content_days: float) -> list[KeptRecord]:
+    return [
+        # Transcripts and translations with names, numbers and addresses masked, sealed with
+        # the session's own key; the key is destroyed after the retention (crypto-shredding).
+        KeptRecord(what="redacted_content", where="audit_trail_sealed",
+                   days=redacted_content_days),
+        # Ids, counts, times, languages, reason codes: never text or audio.
+        KeptRecord(what="metadata", where="audit_trail"),
+        KeptRecord(what="erasure_certificate", where="audit_trail"),
+    ]
+
+
 class ErasureReceipt(Contract):
     session_id: Token
     reason: str
@@ -45,6 +67,9 @@ class ErasureReceipt(Contract):
     second_pass: SecondPass | None = Field(
         default=None, description="Filled in once the second purge ran (closing again shows it).")
     event_id: str = Field(description="Event id of mg.v1.session.erased (the certificate).")
+    kept: list[KeptRecord] = Field(
+        default_factory=list, description="What is not erased by the close, and where it stays "
+                                          "(docs/operators/erasure-reporting.md).")
 
 
 class SessionState(Contract):

@@ -98,6 +98,11 @@ class IngestSettings(ServiceSettings):
         default=130.0, gt=0,
         description="A closed session is purged once more after this long (> the longest "
                     "ack wait, 120 s): results of work in flight at the close are erased too.")
+    redacted_content_days: float = Field(
+        default=90, gt=0,
+        description="How long the audit trail keeps a session's redacted content (audit's "
+                    "CONTENT_RETENTION_DAYS; Helm sets both from audit.contentRetentionDays): "
+                    "the erasure receipt says so.")
     sse_heartbeat_s: float = Field(default=15.0, gt=0)
     sse_recheck_s: float = Field(
         default=5.0, gt=0,

@@ -991,7 +991,7 @@
     const verdict = $("receipt-verdict");
     verdict.className = `verdict ${ok ? "ok" : "bad"}`;
     verdict.textContent = ok
-      ? "✔ この会話の音声と文字はすべて消去されました。"
+      ? "✔ この会話の録音と、文字（原文・翻訳）はすべて消去されました。"
       : `✖ ${r.remaining_messages} 件が消去されずに残っています。管理者に連絡してください。`;
     const rows = [
       ["会話ID", r.session_id],
@@ -1000,6 +1000,7 @@
       ["終了時に残っていた録音（消去）", `${r.audio_objects.length} 件`],
       ["残っているメッセージ", `${r.remaining_messages} 件`],
       ["消去証明ID", r.event_id],
+      ...(r.kept || []).map((k) => ["残る記録", keptText(k)]),
     ];
     const dl = $("receipt-fields");
     dl.replaceChildren();
@@ -1011,6 +1012,19 @@
       dl.append(dt, dd);
     }
     show("receipt");
+  }
+
+  // What the close does not erase, said exactly (the receipt's `kept`).
+  function keptText(k) {
+    const what = {
+      redacted_content: "個人情報（氏名・番号・住所など）を伏せた文字起こしと翻訳",
+      metadata: "件数・時刻・言語などの記録（会話の内容は含みません）",
+      erasure_certificate: "この消去の証明",
+    }[k.what] || k.what;
+    const where = k.where === "audit_trail_sealed"
+      ? "監査記録に、この会話専用の鍵で暗号化して" : "監査記録に";
+    const how = k.days ? `${k.days}日間保存し、その後、鍵ごと消去` : "監査記録の保存期間中保存";
+    return `${what}: ${where}${how}`;
   }
 
   $("next").addEventListener("click", () => enterChooser());
