@@ -59,3 +59,4 @@ async def test_consumer_span_continues_the_publisher_trace_and_counts(
     assert ok_line and float(ok_line[0].rsplit(" ", 1)[1]) >= 1
     assert "madoguchi_event_processing_seconds_bucket" in text
     assert PLANTED not in text
+

@@ -64,7 +64,7 @@ async def test_each_rule_flags_what_it_should_and_nothing_else(conn: AsyncConn) 
     flags = await analyse(conn, since, until, now=until)
     found = {(f.rule, f.subject) for f in flags}
     assert found == {
-        ("off_hours", "d3"), ("volume_spike", "d2"), ("login_failure_burst", "d4"),
+        ("off_hours", "d3"), ("volume_spike", "d2"), ("login_failure_burst", "device:d4"),
         ("erasure_missing", "never"), ("erasure_missing", "late"),
         ("erasure_missing", "leaky"),
     }, flags
@@ -72,3 +72,20 @@ async def test_each_rule_flags_what_it_should_and_nothing_else(conn: AsyncConn) 
     cur = await conn.execute("SELECT payload FROM audit_events WHERE kind = 'analysis'")
     row = await cur.fetchone()
     assert row is not None and '"flags":6' in row[0] and '"erasure_missing":3' in row[0]
+
+
+async def test_no_spike_without_a_baseline_and_bursts_per_staff_account(conn: AsyncConn) -> None:
+    """A new install's first busy day is not a spike; one staff account guessed from several
+    tablets is a burst even though no single tablet has one."""
+    writer = AuditWriter(conn)
+    first_day = [ev(MONDAY_10 + timedelta(seconds=s), device="new-tablet") for s in range(40)]
+    guessed = [AuditEvent(kind="auth", action="login", outcome="failure",
+                          occurred_at=MONDAY_10 + timedelta(seconds=20 * i),
+                          actor=AuditActor(service="ingest", device_id=f"t{i % 3}",
+                                           staff_id="clerk-9"))
+               for i in range(6)]
+    await writer.append([*first_day, *guessed])
+    flags = await analyse(conn, MONDAY_10 - timedelta(days=1), MONDAY_10 + timedelta(days=1),
+                          now=MONDAY_10 + timedelta(hours=1))
+    assert {(f.rule, f.subject, f.count) for f in flags} == {
+        ("login_failure_burst", "staff:clerk-9", 6)}, flags

@@ -108,6 +108,7 @@ async def test_every_query_is_in_the_trail_and_filters_paginate(
     assert usage["utterances_per_language"] == {"en": 6}
     assert usage["utterances_per_device"] == {"d0": 2, "d1": 2, "d2": 2}
     assert usage["latency_ms_per_stage"]["recognition"]["median"] == 102.5
+    assert usage["time_zones"] == {"timestamps": "UTC", "days": "Asia/Tokyo (JST, UTC+09:00)"}
 
     proof = (await client.get("/v1/audit/proofs/consistency", auth=auth,
                               params={"first": 3, "second": 7})).json()

@@ -40,6 +40,8 @@ async def _cli(secure: SecureNats, tmp_path: Path, *args: str, stdin: str = "") 
         stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(stdin.encode()), 60)
     assert process.returncode == 0, err.decode()
+    # quiet: no asyncio TLS noise, no traceback (issue 22)
+    assert "eof_received" not in err.decode() and "Traceback" not in err.decode(), err.decode()
     return out.decode()
 
 

@@ -288,5 +288,7 @@ def analyse_cmd(dsn: str | None = typer.Option(None, help=DSN_HELP),
 
     flags = asyncio.run(run())
     typer.echo(json.dumps({"since": since.isoformat(), "until": now.isoformat(),
+                           "time_zones": {"timestamps": "UTC",
+                                          "days_and_hours": "Asia/Tokyo (JST, UTC+09:00)"},
                            "flags": flags}, indent=2, ensure_ascii=False))
     raise typer.Exit(1 if flags else 0)

@@ -119,4 +119,7 @@ def _local(home: Path | None) -> bool:
 
 
 def main() -> None:
+    from madoguchi.shared.runtime.logs import quiet_known_noise
+
+    quiet_known_noise()
     app()

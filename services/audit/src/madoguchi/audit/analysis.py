@@ -2,8 +2,11 @@
 
 Rules, each producing flags with ids and counts only:
 - `off_hours`: utterance/session events outside counter hours (JST, weekdays) per device;
-- `login_failure_burst`: ≥ N failed/denied `auth` events by one actor within a window;
-- `volume_spike`: a device's utterances on a day ≥ factor × its median of the other days;
+- `login_failure_burst`: ≥ N failed/denied `auth` events within a window, per tablet
+  (`device:<id>`), per staff account (`staff:<id>`, across tablets: one account guessed from
+  several counters) and per auditor account (`auditor:<id>`);
+- `volume_spike`: a device's utterances on a day ≥ factor × its median of the other days, once
+  it has a baseline (at least `spike_baseline_days` other days of use: a new install has none);
 - `erasure_missing`: a session whose first event is older than retention + grace with no
   `erasure` event within that time, or an erasure that left messages behind.
 The report itself is appended to the trail as an AuditEvent (kind `analysis`).
@@ -34,6 +37,7 @@ class Rules:
     burst_window: timedelta = timedelta(minutes=10)
     spike_factor: float = 5.0
     spike_min_events: int = 20
+    spike_baseline_days: int = 3
     retention: timedelta = timedelta(hours=1)
     erasure_grace: timedelta = timedelta(minutes=15)
 
@@ -69,18 +73,22 @@ async def analyse(conn: AsyncConn, since: datetime, until: datetime, now: dateti
     for device, days in per_day.items():
         for day, count in days.items():
             others = [c for d, c in days.items() if d != day]
-            baseline = statistics.median(others) if others else 0
+            if len(others) < rules.spike_baseline_days:
+                continue  # no baseline yet: "usual" is unknown, not zero
+            baseline = statistics.median(others)
             if count >= rules.spike_min_events and count >= rules.spike_factor * max(baseline, 1):
                 flags.append(Flag("volume_spike", device, count,
                                   f"{day}: {count} vs usual {baseline:g}"))
     failures = await _fetch(
-        conn, "SELECT coalesce(device_id, staff_id, auditor_id, '-'), occurred_at "
+        conn, "SELECT device_id, staff_id, auditor_id, occurred_at "
         "FROM audit_events WHERE kind = 'auth' AND outcome IN ('failure', 'denied') "
-        "AND occurred_at >= %s AND occurred_at < %s ORDER BY 1, 2", (since, until))
+        "AND occurred_at >= %s AND occurred_at < %s ORDER BY occurred_at", (since, until))
     by_actor: dict[str, list[datetime]] = defaultdict(list)
-    for actor, occurred in failures:
-        by_actor[actor].append(occurred)
-    for actor, times in by_actor.items():
+    for device, staff, auditor, occurred in failures:
+        for kind, who in (("device", device), ("staff", staff), ("auditor", auditor)):
+            if who:
+                by_actor[f"{kind}:{who}"].append(occurred)
+    for actor, times in sorted(by_actor.items()):
         worst = max(sum(1 for t in times[i:] if t - start <= rules.burst_window)
                     for i, start in enumerate(times))
         if worst >= rules.burst_count:

@@ -154,8 +154,11 @@ async def usage(conn: AsyncConn, since: datetime | None,
                 until: datetime | None) -> dict[str, Any]:
     clauses, params = EventFilter(since=since, until=until).where()
     where = sql.SQL(" AND ").join([*clauses, sql.SQL("TRUE")])
+    # Stored and filtered in UTC; days counted as the ward lives them (JST): say both.
     report: dict[str, Any] = {"since": since.isoformat() if since else None,
-                              "until": until.isoformat() if until else None}
+                              "until": until.isoformat() if until else None,
+                              "time_zones": {"timestamps": "UTC",
+                                             "days": "Asia/Tokyo (JST, UTC+09:00)"}}
     for name, template in _USAGE_QUERIES.items():
         cur = await conn.execute(sql.SQL(template).format(w=where, **_FRAGMENTS), params)
         report[name] = {str(r[0]): int(r[1]) for r in await cur.fetchall()}

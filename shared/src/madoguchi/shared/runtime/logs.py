@@ -50,6 +50,32 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _KnownNoise(logging.Filter):
+    """asyncio warns "returning true from eof_received() has no effect when using ssl" each
+    time a TLS connection to NATS closes: nats-py's protocol returns True from eof_received,
+    which only matters for plain TCP. Harmless, and printed by every command: dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("returning true from eof_received()")
+
+
+def quiet_known_noise() -> None:
+    """Drop the known-harmless lines (services at start-up, the operator CLI at import)."""
+    asyncio_log = logging.getLogger("asyncio")
+    if not any(isinstance(f, _KnownNoise) for f in asyncio_log.filters):
+        asyncio_log.addFilter(_KnownNoise())
+
+
+def adopt_library_loggers() -> None:
+    """Libraries that print through their own handlers (whisperx, Lightning) would mix plain
+    text into the JSON stream: their records go through the root's formatter (and its scrubbing)
+    instead. Run after the models are loaded, when those libraries have set theirs up."""
+    for logger in list(logging.Logger.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger) and logger.handlers:
+            logger.handlers[:] = []
+            logger.propagate = True
+
+
 def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> None:
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
@@ -61,3 +87,4 @@ def configure_logging(service: str, level: str = "INFO", fmt: str = "json") -> N
     root.setLevel(level)
     logging.getLogger("nats").setLevel(logging.WARNING)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    quiet_known_noise()

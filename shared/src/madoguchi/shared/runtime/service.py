@@ -31,7 +31,7 @@ from madoguchi.shared.natsconn import connect
 from madoguchi.shared.runtime.closed import ClosedSessions
 from madoguchi.shared.runtime.consumer import StageConsumer
 from madoguchi.shared.runtime.health import health_routes
-from madoguchi.shared.runtime.logs import configure_logging
+from madoguchi.shared.runtime.logs import adopt_library_loggers, configure_logging
 from madoguchi.shared.runtime.outcome import Stage
 from madoguchi.shared.settings import InsecureSettingsError, ServiceSettings
 from madoguchi.shared.streams import ConsumerSpec, consumer_for
@@ -267,6 +267,7 @@ def run(name: str, settings: ServiceSettings, setup: Setup | None = None) -> Non
     try:
         if setup is not None:
             setup(runtime)
+        adopt_library_loggers()
         asyncio.run(runtime.serve())
     except StartupError as exc:
         log.error("refusing to start: %s", exc)

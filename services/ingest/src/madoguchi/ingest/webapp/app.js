@@ -995,7 +995,7 @@
       : `✖ ${r.remaining_messages} 件が消去されずに残っています。管理者に連絡してください。`;
     const rows = [
       ["会話ID", r.session_id],
-      ["消去日時", new Date(r.erased_at).toLocaleString("ja-JP")],
+      ["消去日時（日本時間）", new Date(r.erased_at).toLocaleString("ja-JP", {timeZone: "Asia/Tokyo"})],
       ["消去したメッセージ", `${r.messages_removed} 件`],
       ["終了時に残っていた録音（消去）", `${r.audio_objects.length} 件`],
       ["残っているメッセージ", `${r.remaining_messages} 件`],
