@@ -49,6 +49,9 @@ def test_up_status_down_leaves_nothing_behind(tmp_path: Path) -> None:
         assert f"tablet app  http://127.0.0.1:{DEFAULT_PORTS['ingest']}/app/" in started.stdout
         # a fresh install has no translation model: the banner says what that means
         assert "translation no model installed: fixed phrases only" in started.stdout
+        for log in (home / "logs").glob("*.log"):  # quiet: no TLS noise, no tracebacks
+            text = log.read_text(errors="replace")
+            assert "eof_received" not in text and "Traceback" not in text, log.name
         status = _cli(home, "status")
         assert status.returncode == 0, status.stdout
         assert status.stdout.count(" ok") == 7
@@ -80,6 +83,9 @@ def test_killed_supervisor_leaves_no_orphans(tmp_path: Path) -> None:
     for proc in alive:
         proc.kill()
     assert [proc for proc in alive if not _exited(proc)] == []
+    # NATS went down with the rest: services say so in one line each, never a traceback
+    for log in (home / "logs").glob("*.log"):
+        assert "Traceback" not in log.read_text(errors="replace"), log.name
     deadline = time.monotonic() + 20
     while _stack_processes(home) and time.monotonic() < deadline:
         time.sleep(0.1)

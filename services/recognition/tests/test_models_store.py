@@ -90,6 +90,14 @@ def test_cli_pull_is_idempotent_and_list_shows_it(tmp_path: Path) -> None:
     assert "whisper-base@d01c3014881c" in listing.output
     assert "whisper-large-v3-turbo" in listing.output and "not installed" in listing.output
     assert [p.name for p in tmp_path.iterdir()] == ["whisper-base"]  # no staging left behind
+    # --home (the local stack's folder) works like every other command: its models/ is used
+    home = tmp_path.parent / f"{tmp_path.name}-home"
+    (home / "models").mkdir(parents=True)
+    (home / "models" / "whisper-base").symlink_to(tmp_path / "whisper-base")
+    by_home = runner.invoke(app, ["models", "list", "--home", str(home)])
+    assert by_home.exit_code == 0, by_home.output
+    assert by_home.output.splitlines()[0].split()[:2] == ["MODEL", "TASK"]
+    assert "whisper-base@d01c3014881c" in by_home.output
 
 
 def test_hub_model_without_internet_fails_clearly(
