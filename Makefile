@@ -30,9 +30,12 @@ test: sync browser lint typecheck pytest ## everything CI runs
 
 # Debian's Chromium for the tablet-app e2e tests (tests/e2e; never `playwright install`).
 # Fonts: CJK, Devanagari and Myanmar, so the screenshots in test-artifacts/ are readable.
-BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core
-browser: ## install /usr/bin/chromium for tests/e2e if missing (needs root or passwordless sudo)
-	@if [ -x /usr/bin/chromium ]; then exit 0; \
+# poppler-utils (pdftotext) reads the erasure report back; fonts-ipaexfont-gothic is the
+# TrueType Japanese font the report embeds.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core poppler-utils fonts-ipaexfont-gothic
+browser: ## install chromium, pdftotext and the report font for tests/e2e if missing (root or sudo)
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftotext ] && \
+	    [ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ]; then exit 0; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); \
 	elif sudo -n true 2>/dev/null; then \

@@ -155,3 +155,41 @@ async def test_usage_counts_meaning_warnings_and_taps_per_language_and_counter(
     assert usage["not_understood_per_counter"] == {"c1": 2}
     assert usage["held_translations_per_counter"] == {"c2:confirmed": 1, "c2:withdrawn": 2}
     assert usage["utterances_per_language"] == {"en": 6, "ko": 3, "vi": 2}
+
+
+async def test_console_sign_in_cookie_is_strict_and_refusals_are_clear(
+    api: tuple[httpx.AsyncClient, AuditService],
+) -> None:
+    client, service = api
+    console = {"X-Madoguchi-Console": "1"}
+    login = {"auditor_id": "alice", "password": PASSWORD}
+    # without the console's header a login is refused (another site's form cannot post it)
+    assert (await client.post("/console/api/login", json=login)).status_code == 403
+    wrong = await client.post("/console/api/login", headers=console,
+                              json=login | {"password": "wrong password!"})
+    assert wrong.status_code == 401 and "www-authenticate" not in wrong.headers  # no dialog
+    service.settings.__dict__["env"] = "prod"  # the cookie as a deployment sets it
+    prod_app = create_app(service)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=prod_app),
+                                 base_url="https://audit") as https:
+        signed_in = await https.post("/console/api/login", headers=console, json=login)
+        assert signed_in.status_code == 200, signed_in.text
+        cookie = signed_in.headers["set-cookie"]
+        for flag in ("HttpOnly", "Secure", "SameSite=strict", "Path=/", "Max-Age=1800"):
+            assert flag.lower() in cookie.lower(), cookie
+        assert (await https.get("/console/api/me")).json() == {"auditor_id": "alice",
+                                                                 "role": "auditor"}
+        # a tampered cookie is no sign-in
+        https.cookies.set("mg_console", https.cookies["mg_console"][:-2] + "xx")
+        assert (await https.get("/v1/audit/events")).status_code == 401
+    await _mallory_is_disabled(service)
+    assert (await client.get("/console/api/me", cookies={"mg_console": service.console.issue(
+        "mallory")})).status_code == 401  # a disabled account's cookie opens nothing
+
+
+async def _mallory_is_disabled(service: AuditService) -> None:
+    """mallory exists and is disabled (the fixture)."""
+    async with await connect_app(service.dsn) as conn:
+        cur = await conn.execute("SELECT disabled FROM auditors WHERE auditor_id = 'mallory'")
+        row = await cur.fetchone()
+    assert row is not None and row[0] is True

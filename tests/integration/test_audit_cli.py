@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -92,3 +93,53 @@ def test_one_key_format_clear_errors_and_auditor_accounts(postgres_dsn: str,
     assert "disabled" in runner.invoke(app, ["auditors", "list", "--dsn", postgres_dsn]).output
     assert runner.invoke(app, ["auditors", "disable", "nobody", "--dsn",
                                postgres_dsn]).exit_code == 1
+
+
+def test_verify_report_checks_a_pdf_offline(postgres_dsn: str, tmp_path: Path) -> None:
+    """The erasure report's attached evidence, checked with no database: good, then with a
+    certificate altered inside the attachment."""
+    from datetime import date
+
+    from pypdf import PdfReader, PdfWriter
+
+    from madoguchi.audit.erasure_report import ATTACHMENT, build_document, render_pdf
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["audit", "migrate", "--dsn", postgres_dsn]).exit_code == 0
+
+    async def erase() -> None:
+        async with await connect_app(postgres_dsn) as conn:
+            await AuditWriter(conn).append([AuditEvent(
+                kind="erasure", action="session.erased", outcome="success", session_id="s-1",
+                actor=AuditActor(service="ingest"), attributes={"remaining_messages": 0})])
+
+    async def report() -> bytes:
+        today = date.today()
+        async with await connect_app(postgres_dsn) as conn:
+            document = await build_document(conn, today - timedelta(days=1), today)
+        return render_pdf(document, "carol")
+
+    asyncio.run(erase())
+    made = runner.invoke(app, ["audit", "checkpoint", "--dsn", postgres_dsn,
+                               "--key-file", str(tmp_path / "k.pem")])
+    assert made.exit_code == 0, made.output
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(asyncio.run(report()))
+    good = runner.invoke(app, ["audit", "verify-report", str(pdf)])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.output)["certificates"] == 1
+
+    reader = PdfReader(pdf)
+    document = json.loads(reader.attachments[ATTACHMENT][0])
+    document["certificates"][0]["row"]["session_id"] = "s-other"
+    forged = PdfWriter()
+    for page in reader.pages:
+        forged.add_page(page)
+    forged.add_attachment(ATTACHMENT, json.dumps(document).encode())
+    with (tmp_path / "forged.pdf").open("wb") as out:
+        forged.write(out)
+    bad = runner.invoke(app, ["audit", "verify-report", str(tmp_path / "forged.pdf")])
+    assert bad.exit_code == 1 and "does not match its row hash" in bad.output
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4 nothing")
+    refused = runner.invoke(app, ["audit", "verify-report", str(tmp_path / "x.pdf")])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output, refused.output

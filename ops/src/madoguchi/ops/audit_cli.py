@@ -199,6 +199,30 @@ def verify(dsn: str | None = typer.Option(None, help=DSN_HELP),
     raise typer.Exit(0 if asyncio.run(run()) else 1)
 
 
+@audit_app.command("verify-report")
+def verify_report(report: Path = typer.Argument(..., exists=True, dir_okay=False,
+                                                help="An erasure report PDF (消去報告書)."),
+                  public_key: str | None = typer.Option(
+                      None, help="The signer's public key (hex or base64); without it the "
+                                 "signatures are checked but the signer is not pinned.")) -> None:
+    """Check an erasure report offline: each certificate's row hash, its inclusion in the
+    signed checkpoint and the checkpoint's signature (the PDF's attached JSON). Exit 1 when
+    anything fails."""
+    from madoguchi.audit.erasure_report import attached_document, verify_document
+
+    try:
+        document = attached_document(report.read_bytes())
+    except (ValueError, KeyError, OSError) as exc:
+        raise typer.BadParameter(str(exc), param_hint="REPORT") from None
+    trusted = {parse_public_key(public_key)} if public_key else None
+    problems = verify_document(document, trusted)
+    typer.echo(json.dumps({"certificates": len(document.get("certificates", [])),
+                           "period": document.get("period"), "key_pinned": trusted is not None,
+                           "ok": not problems, "problems": problems},
+                          indent=2, ensure_ascii=False))
+    raise typer.Exit(1 if problems else 0)
+
+
 @auditors_app.command("add")
 def auditors_add(auditor_id: str,
                  role: str = typer.Option("auditor", help=f"One of {', '.join(ROLES)}."),

@@ -326,6 +326,7 @@ def _print_endpoints(stack: Stack) -> None:
     for service in SERVICES:
         print(f"  {service:<11} http://127.0.0.1:{DEFAULT_PORTS[service]}  (/healthz, /readyz)")
     print(f"  tablet app  http://127.0.0.1:{DEFAULT_PORTS['ingest']}/app/")
+    print(f"  console     http://127.0.0.1:{DEFAULT_PORTS['audit']}/console/  (auditors)")
     translation = _readiness_detail(f"http://127.0.0.1:{DEFAULT_PORTS['translation']}/readyz")
     if "translation_model" in translation:
         print(f"  translation {translation['translation_model']}")

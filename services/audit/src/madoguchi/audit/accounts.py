@@ -53,6 +53,15 @@ async def account_exists(conn: AsyncConn, auditor_id: str) -> bool:
     return await cur.fetchone() is not None
 
 
+async def load_account(conn: AsyncConn, auditor_id: str) -> Auditor | None:
+    if not ACCOUNT_ID.match(auditor_id):
+        return None
+    cur = await conn.execute("SELECT role, disabled FROM auditors WHERE auditor_id = %s",
+                             (auditor_id,))
+    row = await cur.fetchone()
+    return Auditor(auditor_id, row[0], bool(row[1])) if row else None
+
+
 async def authenticate(conn: AsyncConn, auditor_id: str, password: str,
                        verify: Verify = _in_thread) -> Auditor | None:
     """The account if the password matches (disabled accounts included: the caller decides).

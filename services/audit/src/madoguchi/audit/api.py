@@ -7,19 +7,26 @@ rate-limited per source and in all, with a bounded number of argon2 checks at on
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
+from dataclasses import asdict
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import psycopg
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from madoguchi.audit import queries
-from madoguchi.audit.accounts import Auditor, account_exists, authenticate
+from madoguchi.audit.accounts import Auditor, account_exists, authenticate, load_account
+from madoguchi.audit.analysis import Rules, analyse, report_json
 from madoguchi.audit.checkpoints import export_document
+from madoguchi.audit.console import COOKIE, CSRF_HEADER
 from madoguchi.audit.db import AsyncConn, connect_app
+from madoguchi.audit.erasure_report import build_document as erasure_report_document
+from madoguchi.audit.erasure_report import render_pdf
 from madoguchi.audit.ledger import consistency, inclusion
 from madoguchi.audit.merkle import ProofError
 from madoguchi.audit.sealing import Shredded
@@ -48,14 +55,38 @@ Conn = Annotated[AsyncConn, Depends(_connection)]
 async def _auditor(request: Request,
                    credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)],
                    ) -> Auditor:
-    """Credentials and the sign-in limits are checked before any database connection is
-    opened, so a flood of bad requests cannot exhaust PostgreSQL's connections. (Endpoints
-    list `who` before `conn`: FastAPI resolves dependencies in that order.)"""
+    """HTTP Basic (the CLI, scripts) or the console's session cookie. Credentials and the
+    sign-in limits are checked before any database connection is opened, so a flood of bad
+    requests cannot exhaust PostgreSQL's connections. (Endpoints list `who` before `conn`:
+    FastAPI resolves dependencies in that order.)"""
     service = _service(request)
-    challenge = {"WWW-Authenticate": 'Basic realm="madoguchi-audit"'}
+    # No Basic challenge for the console's own calls: a browser would answer it with its
+    # password dialog (and hold the page's request) instead of showing the sign-in page.
+    console = request.headers.get(CSRF_HEADER) == "1" or COOKIE in request.cookies
+    challenge = None if console else {"WWW-Authenticate": 'Basic realm="madoguchi-audit"'}
     if credentials is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "credentials required",
-                            headers=challenge)
+        session = service.console.open(request.cookies.get(COOKIE))
+        if session is None:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "credentials required",
+                                headers=challenge)
+        # A cookie rides along on any request the browser makes: a change needs the console's
+        # own header too, which another site's page cannot add (CSRF).
+        if request.method not in ("GET", "HEAD") and request.headers.get(CSRF_HEADER) != "1":
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "missing the console's header")
+        async with await connect_app(service.dsn) as conn:
+            account = await load_account(conn, session.auditor_id)
+        if account is None or account.disabled:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, "signed out")
+        return account
+    return await sign_in(request, credentials.username, credentials.password)
+
+
+async def sign_in(request: Request, username: str, password: str) -> Auditor:
+    """Check an auditor's password under the sign-in limits; refusals are recorded."""
+    service = _service(request)
+    challenge = None if request.headers.get(CSRF_HEADER) == "1" else {
+        "WWW-Authenticate": 'Basic realm="madoguchi-audit"'}
+    credentials = HTTPBasicCredentials(username=username, password=password)
     source = request.client.host if request.client else "unknown"
     if not service.logins.admit(source):
         await service.failed_logins.refused(None, "auditor.login_throttled")
@@ -168,6 +199,48 @@ def create_app(service: AuditService) -> FastAPI:
         await record(who.auditor_id, "audit.reports.usage", "success", {})
         return await queries.usage(conn, since, until)
 
+    @app.get("/v1/audit/reports/usage.csv", response_class=Response)
+    async def usage_csv(who: Who, conn: Conn, since: datetime | None = None,
+                        until: datetime | None = None) -> Response:
+        """The usage report for spreadsheets: one `figure,key,value` row per count."""
+        await record(who.auditor_id, "audit.reports.usage_csv", "success", {})
+        return Response(usage_rows_csv(await queries.usage(conn, since, until)),
+                        media_type="text/csv; charset=utf-8", headers={
+                            "Content-Disposition": 'attachment; filename="usage.csv"'})
+
+    @app.get("/v1/audit/erasures/report.pdf", response_class=Response)
+    async def erasure_report(
+        who: Who, conn: Conn,
+        first: Annotated[date, Query(alias="from", description="First day (JST)")],
+        last: Annotated[date, Query(alias="to", description="Last day (JST), inclusive")],
+    ) -> Response:
+        """電子データの消去報告書 for a period: every certificate with its signed checkpoint
+        and inclusion proof, printable, with the same data attached as JSON."""
+        if last < first or (last - first).days > 366:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                "give from <= to, at most a year apart")
+        await record(who.auditor_id, "audit.erasures.report", "success",
+                     {"from": first.isoformat(), "to": last.isoformat()})
+        document = await erasure_report_document(conn, first, last)
+        pdf = await asyncio.to_thread(render_pdf, document, who.auditor_id)
+        name = f"erasure-report-{first.isoformat()}-{last.isoformat()}.pdf"
+        return Response(pdf, media_type="application/pdf",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/v1/audit/findings")
+    async def findings(who: Who, conn: Conn,
+                       days: Annotated[int, Query(ge=1, le=366)] = 7) -> dict[str, Any]:
+        """The periodic analysis's findings for the last `days`, with its thresholds (read
+        only: `madoguchi audit analyse` is what appends a report to the trail)."""
+        await record(who.auditor_id, "audit.findings", "success", {"days": days})
+        now = datetime.now(UTC)
+        rules = Rules(retention=timedelta(seconds=service.settings.retention_s))
+        flags = await analyse(conn, now - timedelta(days=days), now, now, rules)
+        thresholds = {k: (v.total_seconds() if isinstance(v, timedelta) else v)
+                      for k, v in asdict(rules).items()}
+        return {"since": (now - timedelta(days=days)).isoformat(), "until": now.isoformat(),
+                "thresholds": thresholds, "flags": report_json(flags)}
+
     @app.get("/v1/audit/checkpoints")
     async def checkpoints(who: Who, conn: Conn) -> dict[str, Any]:
         await record(who.auditor_id, "audit.checkpoints.export", "success", {})
@@ -195,4 +268,90 @@ def create_app(service: AuditService) -> FastAPI:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
         return {"first": first, "second": second, "proof": [p.hex() for p in proof]}
 
+    _console_routes(app, service)
     return app
+
+
+def usage_rows_csv(report: dict[str, Any]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    table = csv.writer(out)
+    table.writerow(["figure", "key", "value"])
+    for figure, values in report.items():
+        if figure == "latency_ms_per_stage":
+            for stage, stats in values.items():
+                for name, value in stats.items():
+                    table.writerow([f"latency_ms_{name}", stage, value])
+        elif isinstance(values, dict) and figure != "time_zones":
+            for key, value in values.items():
+                table.writerow([figure, key, value])
+    return out.getvalue()
+
+
+def _console_routes(app: FastAPI, service: AuditService) -> None:
+    from fastapi.staticfiles import StaticFiles
+
+    from madoguchi.audit.console import STATIC_DIR
+
+    secure = service.settings.env == "prod"  # dev/test run on plain http://127.0.0.1
+    console_csp = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                   "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                   "base-uri 'none'")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Any:
+        response = await call_next(request)
+        page = request.url.path.startswith("/console") and \
+            not request.url.path.startswith("/console/api")
+        response.headers["Content-Security-Policy"] = (
+            console_csp if page else "default-src 'none'; frame-ancestors 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.post("/console/api/login")
+    async def console_login(body: ConsoleLogin, request: Request) -> JSONResponse:
+        if request.headers.get(CSRF_HEADER) != "1":
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "missing the console's header")
+        account = await sign_in(request, body.auditor_id, body.password)
+        await service.record_access(account.auditor_id, "console.login", "success", {})
+        reply = JSONResponse({"auditor_id": account.auditor_id, "role": account.role})
+        reply.set_cookie(COOKIE, service.console.issue(account.auditor_id),
+                         max_age=service.console.ttl_s, path="/", httponly=True,
+                         secure=secure, samesite="strict")
+        return reply
+
+    @app.post("/console/api/logout")
+    async def console_logout(who: Who) -> JSONResponse:
+        await service.record_access(who.auditor_id, "console.logout", "success", {})
+        reply = JSONResponse({"signed_out": True})
+        reply.delete_cookie(COOKIE, path="/", httponly=True, secure=secure, samesite="strict")
+        return reply
+
+    @app.get("/console/api/me")
+    async def console_me(who: Who) -> dict[str, str]:
+        return {"auditor_id": who.auditor_id, "role": who.role}
+
+    @app.post("/console/api/view")
+    async def console_view(who: Who, body: ConsoleView) -> dict[str, bool]:
+        """A page the auditor opened: page views are in the trail like queries."""
+        await service.record_access(who.auditor_id, "console.view", "success",
+                                    {"page": body.page})
+        return {"recorded": True}
+
+    app.mount("/console", StaticFiles(directory=STATIC_DIR, html=True), name="console")
+
+
+class ConsoleLogin(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    auditor_id: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+
+
+class ConsoleView(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    page: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]{0,31}$")]

@@ -11,6 +11,7 @@ from datetime import timedelta
 import psycopg
 
 from madoguchi.audit.chain import StoredEvent
+from madoguchi.audit.console import ConsoleSessions
 from madoguchi.audit.content_keys import ContentKeys
 from madoguchi.audit.db import AsyncConn, connect_app
 from madoguchi.audit.login_failures import FailedLogins
@@ -40,6 +41,13 @@ class AuditService:
         per_source, overall = settings.logins_per_minute_per_source, settings.logins_per_minute
         self.logins = LoginGuard(RateLimiter(per_source, per_source),
                                  RateLimiter(overall, overall), settings.hash_concurrency)
+        # Replicas must share the cookie key. Without one of its own, it is derived from the
+        # database DSN every replica already holds: someone with the DSN reads the trail
+        # anyway, and changing the database password only signs everyone out.
+        secret = settings.console_session_secret
+        self.console = ConsoleSessions(
+            secret.get_secret_value().encode() if secret else b"dsn:" + self.dsn.encode(),
+            settings.console_session_ttl_s)
         self._conn: AsyncConn | None = None
         self._writer: AuditWriter | None = None
         self._group = GroupCommit(self.append)

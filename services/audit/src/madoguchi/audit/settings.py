@@ -32,6 +32,12 @@ class AuditSettings(ServiceSettings):
         "the only key /v1/audit/verify trusts; after a key rotation, the old keys too, "
         "comma-separated. Required outside dev/test.",
     )
+    console_session_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of the auditor console's session cookies (the same on every "
+        "replica); default: derived from the database DSN, which every replica shares.")
+    console_session_ttl_s: int = Field(default=1800, ge=60, le=12 * 3600,
+                                       description="A console sign-in lasts this long.")
     content_retention_days: float = Field(
         default=90, gt=0,
         description="How long auditors can read a session's (redacted) conversation content; "
