@@ -57,8 +57,14 @@ async def _sign(dsn: str, key: Ed25519PrivateKey) -> Checkpoint | None:
 
 
 def test_migrations_up_and_down(postgres_dsn: str) -> None:
-    assert migrate.upgrade(postgres_dsn) == [1, 2, 3]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4]
     assert migrate.upgrade(postgres_dsn) == []
+    sender_scoped = "SELECT count(*) FROM pg_indexes WHERE indexname = 'audit_events_sender_event'"
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(sender_scoped).fetchone() == (1,)
+    assert migrate.downgrade(postgres_dsn, 3) == [4]
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(sender_scoped).fetchone() == (0,)
     tables = "SELECT count(*) FROM pg_tables WHERE tablename IN " \
              "('audit_events', 'audit_checkpoints', 'auditors', 'audit_content_keys')"
     with psycopg.connect(postgres_dsn) as conn:
@@ -73,7 +79,7 @@ def test_migrations_up_and_down(postgres_dsn: str) -> None:
     with psycopg.connect(postgres_dsn) as conn:
         assert conn.execute(tables).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
-    assert migrate.upgrade(postgres_dsn) == [1, 2, 3]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4]
 
 
 async def test_append_is_exactly_once_and_chained(

@@ -124,3 +124,49 @@ async def _rows_when(dsn: str, honest: int, rejected: int) -> list[dict[str, str
             return rows
         await asyncio.sleep(0.05)
     return rows
+
+
+async def test_a_service_cannot_squat_another_services_event_id(
+    secure_nats: SecureNats, postgres_dsn: str,
+) -> None:
+    """Translation knows the id redaction will give its content (ids are derived from the
+    input event, which both see) and publishes first under that id, on its own subject.
+    Dedupe is per sender in JetStream and in PostgreSQL: redaction's real event still lands."""
+    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
+    service = AuditService(settings)
+    await service.open()
+    runtime = ServiceRuntime("audit", settings)
+    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
+    await runtime.start()
+    translation = await connect(secure_nats.settings_for("translation"), "translation")
+    redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
+    predicted = "u-42-redacted-translated"
+    try:
+        squat = AuditEvent(event_id=predicted, session_id="s-squat", kind="translation",
+                           action="utterance.translate", outcome="success",
+                           actor=AuditActor(service="translation"))
+        await publish_event(translation.jetstream(), squat)
+        real = RedactedContent(event_id=predicted, session_id="s-squat", utterance_id="u-42",
+                               source_event="translated", fields={"target_text": "[NAME]"},
+                               entities={"PERSON": 1}, detector_version="x")
+        ack = await publish_event(redaction.jetstream(), real)
+        assert not ack.duplicate  # JetStream kept it: the ids are scoped by sender
+        rows: list[tuple[str, str]] = []
+        for _ in range(200):
+            async with await connect_app(postgres_dsn) as conn:
+                cur = await conn.execute("SELECT service, kind FROM audit_events "
+                                         "WHERE event_id = %s ORDER BY service", (predicted,))
+                rows = [(str(s), str(k)) for s, k in await cur.fetchall()]
+            if len(rows) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert rows == [("redaction", "content"), ("translation", "translation")]
+        # a redelivery of the real event is still a duplicate (per sender)
+        again = await publish_event(redaction.jetstream(), real)
+        assert again.duplicate
+    finally:
+        await runtime.stop()
+        await translation.close()
+        await redaction.close()
+        await service.close()

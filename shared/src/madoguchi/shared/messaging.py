@@ -27,7 +27,7 @@ E = TypeVar("E", bound=Event)
 
 def event_headers(event: Event, extra: Mapping[str, str] | None = None) -> dict[str, str]:
     headers = dict(extra or {})
-    headers[MSG_ID_HEADER] = event.event_id
+    headers[MSG_ID_HEADER] = event.dedupe_id()
     headers[SCHEMA_VERSION_HEADER] = type(event).schema_name()
     return inject_trace_context(headers)
 

@@ -1,11 +1,12 @@
 """The single writer of the hash chain.
 
 Appends take a transaction-scoped advisory lock, read the chain head, chain the rows in order
-and send them in one pipelined `executemany` with `ON CONFLICT (event_id) DO NOTHING`; two
-writers (replicas, the auditor API) can never fork the chain. A redelivered event conflicts:
-then the batch is rolled back (its later rows were chained onto a row that was not stored) and
-appended again row by row, where a duplicate is recognised and skipped. (A lookup of the
-batch's ids first was measured slower: without fresh statistics PostgreSQL scans the table.)
+and send them in one pipelined `executemany` with `ON CONFLICT (service, event_id) DO
+NOTHING` (ids are unique per sender); two writers (replicas, the auditor API) can never
+fork the chain. A redelivered event conflicts: then the batch is rolled back (its later rows
+were chained onto a row that was not stored) and appended again row by row, where a duplicate
+is recognised and skipped. (A lookup of the batch's ids first was measured slower: without
+fresh statistics PostgreSQL scans the table.)
 The caller acknowledges the NATS message only after `append` returned, i.e. after commit.
 """
 
@@ -28,7 +29,7 @@ CHAIN_LOCK = 0x6D61_646F_6175_6469  # "madoaudi": serialises appends across proc
 _INSERT = (
     f"INSERT INTO audit_events ({', '.join(COLUMNS)}, row_hash) "  # noqa: S608 - fixed names
     f"VALUES ({', '.join(['%s'] * (len(COLUMNS) + 1))}) "
-    "ON CONFLICT (event_id) DO NOTHING RETURNING seq"
+    "ON CONFLICT (service, event_id) DO NOTHING RETURNING seq"
 )
 
 
@@ -56,7 +57,7 @@ class AuditWriter:
     async def append(self, events: Sequence[StoredEvent]) -> list[int | None]:
         """Store events in order; returns each one's seq, or None for a duplicate."""
         async with self._lock:
-            if len({e.event_id for e in events}) == len(events):
+            if len({e.dedupe_id() for e in events}) == len(events):
                 try:
                     async with self._conn.transaction():
                         return await self._append_batch(events)

@@ -85,7 +85,8 @@ def document() -> dict[str, Any]:
             "name": name, "title": event.schema_name(), "contentType": "application/json",
             "summary": (event.__doc__ or name).strip().split("\n")[0],
             "headers": {"type": "object", "properties": {
-                "Nats-Msg-Id": {"type": "string", "description": "= event_id (deduplication)"},
+                "Nats-Msg-Id": {"type": "string", "description": (
+                    "= event_id (deduplication); on audit subjects <sender>.<event_id>")},
                 SCHEMA_VERSION_HEADER: {"type": "string", "const": event.schema_name()},
                 "traceparent": {"type": "string", "description": "W3C trace context"},
             }},

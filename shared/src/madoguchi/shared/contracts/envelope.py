@@ -71,6 +71,10 @@ class Event(Contract):
                 parts.append("*")
         return "".join(parts)
 
+    def dedupe_id(self) -> str:
+        """The `Nats-Msg-Id`: JetStream drops a second message with the same one."""
+        return self.event_id
+
     def derivation_key(self) -> str:
         """What tells this output apart from the other outputs of one input (see
         `runtime.outcome.derived_event_id`)."""

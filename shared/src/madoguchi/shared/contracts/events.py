@@ -313,6 +313,11 @@ class AuditEvent(Event):
     def service(self) -> str:
         return self.actor.service
 
+    def dedupe_id(self) -> str:
+        """Per sender: one service cannot make JetStream drop another's event by publishing
+        its (predictable, derived) event id first (event-id squatting)."""
+        return f"{self.service}.{self.event_id}"
+
     @classmethod
     def _subject_fields(cls) -> list[str]:
         return ["service", "kind", "session_token"]
@@ -331,6 +336,9 @@ class RedactedContent(Event):
     fully_masked: bool = Field(
         default=False, description="The detector failed, so every field was masked whole."
     )
+
+    def dedupe_id(self) -> str:
+        return f"redaction.{self.event_id}"  # per sender, as `AuditEvent.dedupe_id`
 
 
 # --- dead letters (stay in the short-lived DEADLETTER stream: they may hold personal data) ----

@@ -270,7 +270,7 @@ class StageConsumer:
             session_id=event.session_id if event else _session_from_subject(msg.subject),
             service=self._service,
             original_subject=msg.subject,
-            original_event_id=headers.get(MSG_ID_HEADER),
+            original_event_id=event.event_id if event else headers.get(MSG_ID_HEADER),
             deliveries=deliveries,
             reason_code=code,
             reason=reason,
