@@ -170,3 +170,49 @@ async def test_a_service_cannot_squat_another_services_event_id(
         await translation.close()
         await redaction.close()
         await service.close()
+
+
+async def test_text_in_audit_metadata_is_refused(
+    secure_nats: SecureNats, postgres_dsn: str,
+) -> None:
+    """A compromised stage writes a name and a phone number into its own metadata event (raw
+    JSON: the producer's model would refuse it). The audit service does not store it — the
+    trail's metadata is never sealed or shredded — and dead-letters it with the reason."""
+    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
+    service = AuditService(settings)
+    await service.open()
+    runtime = ServiceRuntime("audit", settings)
+    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
+    await runtime.start()
+    translation = await connect(secure_nats.settings_for("translation"), "translation")
+    admin = await connect(secure_nats.admin(), "admin")
+    with pytest.raises(ValueError):  # the producer side refuses to build it at all
+        AuditEvent(session_id="s-text", kind="translation", action="x", outcome="success",
+                   actor=AuditActor(service="translation"), attributes={"note": RAW})
+    honest = AuditEvent(event_id="honest-2", session_id="s-text", kind="translation",
+                        action="utterance.translate", outcome="success",
+                        actor=AuditActor(service="translation"), attributes={"chars": 12})
+    smuggled = json.loads(honest.model_dump_json()) | {"event_id": "smuggled"}
+    smuggled["attributes"] = {"note": RAW}
+    try:
+        js = translation.jetstream()
+        await js.publish(honest.subject(), json.dumps(smuggled).encode(),
+                         headers={"Nats-Msg-Id": "translation.smuggled"})
+        await publish_event(js, honest)
+        rows = await _rows_when(postgres_dsn, honest=1, rejected=0)
+        assert [r["event_id"] for r in rows] == ["honest-2"]
+        assert all(RAW not in r["payload"] for r in rows)
+        letters: list[DeadLetter] = []
+        for _ in range(100):
+            letters = [DeadLetter.model_validate_json(m.data) for m in await read_stored(
+                admin.jetstream(), DEADLETTER, "mg.v1.deadletter.audit.>")]
+            if letters:
+                break
+            await asyncio.sleep(0.05)
+        assert len(letters) == 1 and letters[0].original_subject == honest.subject()
+    finally:
+        await runtime.stop()
+        await translation.close()
+        await admin.close()
+        await service.close()

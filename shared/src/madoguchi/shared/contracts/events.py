@@ -263,7 +263,13 @@ class UtteranceFailed(UtteranceEvent):
 # --- audit (metadata only: the AUDIT stream never carries raw personal data) -----------------
 
 
-AuditAttribute = str | int | float | bool | None
+# Metadata is ids, codes, counts and times: an attribute string is ASCII without spaces
+# (ids, codes, comma lists, ISO times, user@host). Text — a name, an address, a sentence, in
+# any script — cannot be put in the trail's metadata, where it would never be sealed or
+# shredded: the event does not validate, at the producer and again at the audit service.
+AUDIT_ATTRIBUTE_TEXT = r"^[A-Za-z0-9_.,:;@/+=#%~-]*$"
+AuditAttribute = (Annotated[str, StringConstraints(max_length=2000, pattern=AUDIT_ATTRIBUTE_TEXT)]
+                  | int | float | bool | None)
 
 
 class AuditActor(Contract):
