@@ -17,6 +17,17 @@ from madoguchi.shared.runtime.logs import (
 pytestmark = pytest.mark.fast
 
 
+@pytest.fixture(autouse=True)
+def _restore_logging() -> object:
+    """configure_logging binds the root handler to this test's captured stderr: put the
+    previous handlers back, or later tests log into a closed stream."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield None
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 def test_library_loggers_print_through_the_json_formatter(
         capsys: pytest.CaptureFixture[str]) -> None:
     """A library with its own plain-text handler (as whisperx and Lightning set up) is adopted:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,8 @@ def attached_document(pdf: bytes) -> dict[str, Any]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    # pypdf logs a warning per defect it works around; a bad file gets one clear error instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         files = PdfReader(io.BytesIO(pdf)).attachments
     except (PyPdfError, ValueError, KeyError) as exc:
