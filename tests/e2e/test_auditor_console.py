@@ -18,7 +18,7 @@ import psycopg
 import pytest
 import pytest_asyncio
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from playwright.async_api import ConsoleMessage, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 
 from madoguchi.audit import migrate
 from madoguchi.audit.accounts import add_auditor
@@ -28,7 +28,7 @@ from madoguchi.audit.erasure_report import attached_document, verify_document
 from madoguchi.audit.ledger import create_checkpoint
 from madoguchi.audit.store import AuditWriter
 from madoguchi.shared.contracts import AuditActor, AuditEvent
-from madoguchi.testing.browser import ARTIFACTS, shot
+from madoguchi.testing.browser import ARTIFACTS, PLAIN_ARGS, PageProblems, shot
 from madoguchi.testing.cluster import SecureNats
 from madoguchi.testing.embedded.services import ServiceProcess
 
@@ -100,22 +100,16 @@ async def test_a_privacy_officer_checks_the_month_without_a_terminal(
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: run `make browser` (installs poppler-utils)",
                     pytrace=False)
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # Before sign-in the app asks who is signed in and hears 401: expected.
-        if message.type in ("error", "warning") and "401" not in message.text:
-            problems.append(f"console {message.type}: {message.text}")
+    # Before sign-in the app asks who is signed in and hears 401: expected.
+    problems = PageProblems(expected=lambda text: "401" in text)
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(chromium), headless=True,
-                                           args=["--headless", "--no-sandbox", "--disable-gpu"])
+                                           args=PLAIN_ARGS)
         try:
             context = await browser.new_context(viewport=DESKTOP, locale="ja-JP",
                                                 accept_downloads=True)
-            page = await context.new_page()
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page = problems.watch(await context.new_page())
             page.set_default_timeout(20_000)
 
             # -- no session: the login page; the API refuses without the cookie
@@ -223,4 +217,4 @@ async def test_a_privacy_officer_checks_the_month_without_a_terminal(
     assert {p for a, p in trail if a == "console.view"} >= {"usage", "events", "erasures",
                                                             "chain", "findings"}
     assert "audit.erasures.report" in actions and "audit.verify" in actions
-    assert problems == [], "\n".join(problems)
+    assert problems.lines == [], str(problems)

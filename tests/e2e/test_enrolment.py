@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import ConsoleMessage, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 
 from madoguchi.shared import identity
 from madoguchi.shared.streams import CREDENTIALS_BUCKET
-from madoguchi.testing.browser import LANDSCAPE, shot
+from madoguchi.testing.browser import LANDSCAPE, PLAIN_ARGS, PageProblems, shot
 from madoguchi.testing.ingest.harness import STAFF_PASSWORD, admin_client
 
 pytestmark = pytest.mark.slow
@@ -27,21 +27,15 @@ async def test_a_tablet_enrols_once_and_staff_sign_in_with_id_and_password(
     code = await identity.add_enrollable_device(kv, "tablet-3F", "3F counter")
     await identity.add_staff(kv, "clerk-3", STAFF_PASSWORD)
     link = f"{ingest_only.ingest.url}/app/#enrol=tablet-3F:{code}"
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        # The refused sign-in and enrolment below answer 401 on purpose; Chromium logs those.
-        if message.type in ("error", "warning") and "401" not in message.text:
-            problems.append(f"console {message.type}: {message.text}")
+    # The refused sign-in and enrolment below answer 401 on purpose; Chromium logs those.
+    problems = PageProblems(expected=lambda text: "401" in text)
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(chromium), headless=True,
-                                           args=["--headless", "--no-sandbox", "--disable-gpu"])
+                                           args=PLAIN_ARGS)
         try:
             context = await browser.new_context(viewport=LANDSCAPE, locale="ja-JP")
-            page = await context.new_page()
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page = problems.watch(await context.new_page())
             page.set_default_timeout(20_000)
 
             # -- the enrolment link fills the form and leaves no code in the address bar
@@ -109,4 +103,4 @@ async def test_a_tablet_enrols_once_and_staff_sign_in_with_id_and_password(
         finally:
             await browser.close()
     await admin.close()
-    assert problems == [], "\n".join(problems)
+    assert problems.lines == [], str(problems)

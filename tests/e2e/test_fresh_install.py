@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import ConsoleMessage, Page, Route, async_playwright, expect
+from playwright.async_api import Page, Route, async_playwright, expect
 
-from madoguchi.testing.browser import LANDSCAPE, hold, shot
+from madoguchi.testing.browser import LANDSCAPE, PageProblems, hold, shot
 
 pytestmark = pytest.mark.slow
 
@@ -35,16 +35,10 @@ async def sign_in(page: Page, stack: Any) -> None:
 async def test_a_session_on_a_fresh_install_with_no_translation_model(
         fresh_install: Any, chromium: Path, browser_args: list[str], artifacts: Path) -> None:
     stack = fresh_install
-    problems: list[str] = []
     restarting = False
-
-    def on_console(message: ConsoleMessage) -> None:
-        # While ingest restarts, Chromium logs the cut stream and the refused reconnects
-        # (net::ERR_INCOMPLETE_CHUNKED_ENCODING, net::ERR_CONNECTION_REFUSED): expected.
-        if restarting and "net::ERR_" in message.text:
-            return
-        if message.type in ("error", "warning"):
-            problems.append(f"console {message.type}: {message.text}")
+    # While ingest restarts, Chromium logs the cut stream and the refused reconnects
+    # (net::ERR_INCOMPLETE_CHUNKED_ENCODING, net::ERR_CONNECTION_REFUSED): expected.
+    problems = PageProblems(expected=lambda text: restarting and "net::ERR_" in text)
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(chromium),
@@ -52,9 +46,7 @@ async def test_a_session_on_a_fresh_install_with_no_translation_model(
         try:
             context = await browser.new_context(viewport=LANDSCAPE, locale="ja-JP")
             await context.grant_permissions(["microphone"], origin=stack.ingest.url)
-            page = await context.new_page()
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page = problems.watch(await context.new_page())
             page.set_default_timeout(20_000)
             await sign_in(page, stack)
 
@@ -162,4 +154,4 @@ async def test_a_session_on_a_fresh_install_with_no_translation_model(
         finally:
             await browser.close()
 
-    assert problems == [], "\n".join(problems)
+    assert problems.lines == [], str(problems)

@@ -13,9 +13,9 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import ConsoleMessage, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 
-from madoguchi.testing.browser import LANDSCAPE, PORTRAIT, hold, shot
+from madoguchi.testing.browser import LANDSCAPE, PORTRAIT, PageProblems, hold, shot
 
 pytestmark = pytest.mark.slow
 
@@ -36,14 +36,7 @@ async def check_headers(app_page: dict[str, str], base_url: str) -> None:
 
 async def test_a_clerk_talks_uses_a_phrase_and_erases(
         stack: Any, chromium: Path, browser_args: list[str], artifacts: Path) -> None:
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type in ("error", "warning"):
-            problems.append(f"console {message.type}: {message.text}")
-
-    def on_page_error(error: Any) -> None:
-        problems.append(f"page error: {error}")
+    problems = PageProblems()
 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(chromium),
@@ -51,9 +44,7 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
         try:
             context = await browser.new_context(viewport=LANDSCAPE, locale="ja-JP")
             await context.grant_permissions(["microphone"], origin=stack.ingest.url)
-            page = await context.new_page()
-            page.on("console", on_console)
-            page.on("pageerror", on_page_error)
+            page = problems.watch(await context.new_page())
             page.set_default_timeout(20_000)
 
             # -- sign in
@@ -227,4 +218,4 @@ async def test_a_clerk_talks_uses_a_phrase_and_erases(
         finally:
             await browser.close()
 
-    assert problems == [], "\n".join(problems)
+    assert problems.lines == [], str(problems)

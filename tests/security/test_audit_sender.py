@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 from nats.errors import TimeoutError as NatsTimeout
 from pydantic import SecretStr
 
@@ -30,6 +32,24 @@ from madoguchi.testing.cluster import SecureNats
 from madoguchi.testing.collect import read_stored
 
 RAW = "田中太郎 090-1234-5678"  # what a forger would like the trail to keep
+
+
+@pytest_asyncio.fixture
+async def audit_consumer(secure_nats: SecureNats,
+                         postgres_dsn: str) -> AsyncIterator[AuditService]:
+    """The real audit service consuming AUDIT over its own NATS user, into PostgreSQL."""
+    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
+                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
+    service = AuditService(settings)
+    await service.open()
+    runtime = ServiceRuntime("audit", settings)
+    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
+    await runtime.start()
+    try:
+        yield service
+    finally:
+        await runtime.stop()
+        await service.close()
 
 
 def _forgeries() -> list[tuple[Event, str, str]]:
@@ -69,15 +89,8 @@ async def test_a_service_cannot_publish_under_another_services_name(
 
 
 async def test_forged_audit_events_are_refused_recorded_and_dead_lettered(
-    secure_nats: SecureNats, postgres_dsn: str,
+    secure_nats: SecureNats, postgres_dsn: str, audit_consumer: AuditService,
 ) -> None:
-    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
-                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
-    service = AuditService(settings)
-    await service.open()
-    runtime = ServiceRuntime("audit", settings)
-    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
-    await runtime.start()
     translation = await connect(secure_nats.settings_for("translation"), "translation")
     admin = await connect(secure_nats.admin(), "admin")
     forgeries = _forgeries()
@@ -105,10 +118,8 @@ async def test_forged_audit_events_are_refused_recorded_and_dead_lettered(
         assert sorted((d.original_event_id, d.reason_code) for d in letters) == sorted(
             (e.event_id, code) for e, _, code in forgeries)
     finally:
-        await runtime.stop()
         await translation.close()
         await admin.close()
-        await service.close()
 
 
 async def _rows_when(dsn: str, honest: int, rejected: int) -> list[dict[str, str]]:
@@ -127,18 +138,11 @@ async def _rows_when(dsn: str, honest: int, rejected: int) -> list[dict[str, str
 
 
 async def test_a_service_cannot_squat_another_services_event_id(
-    secure_nats: SecureNats, postgres_dsn: str,
+    secure_nats: SecureNats, postgres_dsn: str, audit_consumer: AuditService,
 ) -> None:
     """Translation knows the id redaction will give its content (ids are derived from the
     input event, which both see) and publishes first under that id, on its own subject.
     Dedupe is per sender in JetStream and in PostgreSQL: redaction's real event still lands."""
-    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
-                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
-    service = AuditService(settings)
-    await service.open()
-    runtime = ServiceRuntime("audit", settings)
-    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
-    await runtime.start()
     translation = await connect(secure_nats.settings_for("translation"), "translation")
     redaction = await connect(secure_nats.settings_for("redaction"), "redaction")
     predicted = "u-42-redacted-translated"
@@ -166,25 +170,16 @@ async def test_a_service_cannot_squat_another_services_event_id(
         again = await publish_event(redaction.jetstream(), real)
         assert again.duplicate
     finally:
-        await runtime.stop()
         await translation.close()
         await redaction.close()
-        await service.close()
 
 
 async def test_text_in_audit_metadata_is_refused(
-    secure_nats: SecureNats, postgres_dsn: str,
+    secure_nats: SecureNats, postgres_dsn: str, audit_consumer: AuditService,
 ) -> None:
     """A compromised stage writes a name and a phone number into its own metadata event (raw
     JSON: the producer's model would refuse it). The audit service does not store it — the
     trail's metadata is never sealed or shredded — and dead-letters it with the reason."""
-    settings = AuditSettings(env="test", nats=secure_nats.settings_for("audit"),
-                             database=DatabaseSettings(dsn=SecretStr(postgres_dsn)))
-    service = AuditService(settings)
-    await service.open()
-    runtime = ServiceRuntime("audit", settings)
-    runtime.consume(Stage(STORED_EVENT, service.handle, concurrency=8))
-    await runtime.start()
     translation = await connect(secure_nats.settings_for("translation"), "translation")
     admin = await connect(secure_nats.admin(), "admin")
     with pytest.raises(ValueError):  # the producer side refuses to build it at all
@@ -212,7 +207,5 @@ async def test_text_in_audit_metadata_is_refused(
             await asyncio.sleep(0.05)
         assert len(letters) == 1 and letters[0].original_subject == honest.subject()
     finally:
-        await runtime.stop()
         await translation.close()
         await admin.close()
-        await service.close()

@@ -10,9 +10,10 @@ line was bad, 0 otherwise (warnings are findings, not failures).
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import IO, Any
+
+from madoguchi.ops.jsonlines import run_lines
 
 FIELDS = ("source_language", "source_text", "target_language", "target_text")
 
@@ -22,31 +23,24 @@ def check_lines(source: IO[str], sink: IO[str]) -> int:
     from madoguchi.translation.meaning.terms import glossary_terms
 
     terms = glossary_terms()
-    bad = 0
-    for number, line in enumerate(source, start=1):
-        if not line.strip():
-            continue
-        try:
-            record: Any = json.loads(line)
-            values = [record[f] for f in FIELDS]
-            back = record.get("back_translation")
-            if not all(isinstance(v, str) for v in values) or not (
-                    back is None or isinstance(back, str)):
-                raise TypeError
-        except (ValueError, KeyError, TypeError, AttributeError):
-            bad += 1
-            sink.write(json.dumps({"line": number, "error": "expected a JSON object with string "
-                                   + ", ".join(FIELDS) + " and an optional back_translation"})
-                       + "\n")
-            continue
-        source_language, source_text, target_language, target_text = values
+
+    def parse(record: Any) -> tuple[list[str], str | None]:
+        values = [record[f] for f in FIELDS]
+        back = record.get("back_translation")
+        if not all(isinstance(v, str) for v in values) or not (
+                back is None or isinstance(back, str)):
+            raise TypeError
+        return values, back
+
+    def answer(parsed: tuple[list[str], str | None]) -> dict[str, Any]:
+        (source_language, source_text, target_language, target_text), back = parsed
         result = check(source_language, source_text, target_language, target_text, back, terms)
-        sink.write(json.dumps({"ok": result.ok, "warnings": [
+        return {"ok": result.ok, "warnings": [
             {"kind": w.kind, "against": w.against, "source_value": w.source_value,
-             "target_value": w.other_value} for w in result.warnings], "chrf": result.chrf},
-            ensure_ascii=False) + "\n")
-        sink.flush()
-    return 1 if bad else 0
+             "target_value": w.other_value} for w in result.warnings], "chrf": result.chrf}
+
+    return run_lines(source, sink, parse, answer, "a JSON object with string "
+                     + ", ".join(FIELDS) + " and an optional back_translation")
 
 
 def main() -> None:

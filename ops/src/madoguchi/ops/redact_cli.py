@@ -10,35 +10,31 @@ go on; the exit code is 1 when any line was bad.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import IO, Any
+
+from madoguchi.ops.jsonlines import run_lines
 
 
 def redact_lines(source: IO[str], sink: IO[str]) -> int:
     from madoguchi.redaction.detector import Detector
 
     detector = Detector()
-    bad = 0
-    for number, line in enumerate(source, start=1):
-        if not line.strip():
-            continue
-        try:
-            record: Any = json.loads(line)
-            text, language = record["text"], record.get("language")
-            if not isinstance(text, str) or not (language is None or isinstance(language, str)):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            bad += 1
-            sink.write(json.dumps({"line": number, "error": "expected a JSON object with a "
-                                   "string `text` and an optional string `language`"}) + "\n")
-            continue
-        result = detector.redact(text, language)
-        sink.write(json.dumps({"text": result.text, "findings": [
+
+    def parse(record: Any) -> tuple[str, str | None]:
+        text, language = record["text"], record.get("language")
+        if not isinstance(text, str) or not (language is None or isinstance(language, str)):
+            raise TypeError
+        return text, language
+
+    def answer(parsed: tuple[str, str | None]) -> dict[str, Any]:
+        result = detector.redact(*parsed)
+        return {"text": result.text, "findings": [
             {"type": f.entity_type, "start": f.start, "end": f.end, "score": round(f.score, 3)}
-            for f in result.findings]}, ensure_ascii=False) + "\n")
-        sink.flush()
-    return 1 if bad else 0
+            for f in result.findings]}
+
+    return run_lines(source, sink, parse, answer,
+                     "a JSON object with a string `text` and an optional string `language`")
 
 
 def main() -> None:
