@@ -31,11 +31,14 @@ test: sync browser lint typecheck pytest ## everything CI runs
 # Debian's Chromium for the tablet-app e2e tests (tests/e2e; never `playwright install`).
 # Fonts: CJK, Devanagari and Myanmar, so the screenshots in test-artifacts/ are readable.
 # poppler-utils (pdftotext) reads the erasure report back; fonts-ipaexfont-gothic is the
-# TrueType Japanese font the report embeds.
-BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core poppler-utils fonts-ipaexfont-gothic
-browser: ## install chromium, pdftotext and the report font for tests/e2e if missing (root or sudo)
+# TrueType Japanese font the report embeds. espeak-ng is the synthesis service's robotic
+# fallback voice (zh, ko, vi, ne, my, pt, es); the synthesis image installs it the same way.
+BROWSER_PACKAGES := chromium fonts-noto-cjk fonts-noto-core poppler-utils fonts-ipaexfont-gothic \
+	espeak-ng
+browser: ## install chromium, pdftotext, the report font and espeak-ng if missing (root or sudo)
 	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/pdftotext ] && \
-	    [ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ]; then exit 0; \
+	    [ -f /usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf ] && \
+	    [ -x /usr/bin/espeak-ng ]; then exit 0; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BROWSER_PACKAGES); \
 	elif sudo -n true 2>/dev/null; then \

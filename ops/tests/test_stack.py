@@ -44,17 +44,21 @@ def test_up_status_down_leaves_nothing_behind(tmp_path: Path) -> None:
     started = _cli(home, "up", "--detach")
     try:
         assert started.returncode == 0, started.stdout + started.stderr
-        for name in ("ingest", "recognition", "translation", "redaction", "audit"):
+        for name in ("ingest", "recognition", "translation", "redaction", "synthesis", "audit"):
             assert f"http://127.0.0.1:{DEFAULT_PORTS[name]}" in started.stdout
         assert f"tablet app  http://127.0.0.1:{DEFAULT_PORTS['ingest']}/app/" in started.stdout
         # a fresh install has no translation model: the banner says what that means
         assert "translation no model installed: fixed phrases only" in started.stdout
+        # speech works from the first day: the voices come with the install
+        assert "ja=kokoro-ja-jf_alpha (natural)" in started.stdout
+        assert "en=piper-en_US-joe-medium (natural)" in started.stdout
+        assert "vi=espeak-ng-vi (robotic)" in started.stdout
         for log in (home / "logs").glob("*.log"):  # quiet: no TLS noise, no tracebacks
             text = log.read_text(errors="replace")
             assert "eof_received" not in text and "Traceback" not in text, log.name
         status = _cli(home, "status")
         assert status.returncode == 0, status.stdout
-        assert status.stdout.count(" ok") == 7
+        assert status.stdout.count(" ok") == 8
         assert (home / "secrets.json").stat().st_mode & 0o077 == 0
     finally:
         stopped = _cli(home, "down")

@@ -14,7 +14,7 @@ import yaml
 from madoguchi.ops.cluster_check import JAPANESE_REGIONS, Finding, check_all
 
 DIGEST = "sha256:" + "ab" * 32
-SERVICES = ("ingest", "recognition", "translation", "redaction", "audit")
+SERVICES = ("ingest", "recognition", "translation", "redaction", "synthesis", "audit")
 JOBS = ("audit-migrate", "audit-signer")  # run the audit image
 Objects = list[dict]
 

@@ -34,8 +34,34 @@ def test_dockerfile_accepts_exactly_the_services_and_copies_every_workspace_memb
         assert f"COPY {member}/pyproject.toml {member}/" in DOCKERFILE
 
 
+def stages() -> dict[str, tuple[str, str]]:
+    """Stage name -> (its FROM base, its instructions without comments)."""
+    out: dict[str, tuple[str, str]] = {}
+    for chunk in re.split(r"^(?=FROM )", DOCKERFILE, flags=re.MULTILINE)[1:]:
+        first, _, body = chunk.partition("\n")
+        match = re.fullmatch(r"FROM (\S+) AS (\S+)", first.strip())
+        assert match is not None, first
+        lines = [line for line in body.splitlines() if line.strip() and not line.startswith("#")]
+        out[match.group(2)] = (match.group(1), "\n".join(lines))
+    return out
+
+
 def test_runtime_stage_is_non_root_without_build_tools() -> None:
-    runtime = DOCKERFILE.split("AS runtime", 1)[1]
+    base, runtime = stages()["runtime"]
+    assert base == "os-${SERVICE}"
     assert "USER 10001:10001" in runtime
     assert "/usr/local/bin/uv" not in runtime and "apt-get" not in runtime
     assert "MADOGUCHI_ENV=prod" in runtime
+
+
+def test_only_synthesis_adds_a_system_package_espeak_ng() -> None:
+    found = stages()
+    assert found["os-plain"] == ("${PYTHON_IMAGE}", "")
+    for service in SERVICES:
+        if service != "synthesis":  # the plain Python image, not one layer more
+            assert found[f"os-{service}"] == ("os-plain", ""), service
+    base, synthesis = found["os-synthesis"]
+    assert base == "${PYTHON_IMAGE}"
+    installs = re.findall(r"apt-get install (.*?)(?:\s*\\?\n|\s*&&|$)", synthesis)
+    assert installs == ["-y --no-install-recommends espeak-ng"], synthesis
+    assert synthesis.rstrip().endswith("rm -rf /var/lib/apt/lists/*")

@@ -72,7 +72,8 @@ def test_guards_refuse_weakened_nats(
 def test_scaled_objects_follow_the_stream_topology(default_objects: Objects) -> None:
     scaled = {o["spec"]["scaleTargetRef"]["name"]: o for o in default_objects
               if o["kind"] == "ScaledObject"}
-    assert set(scaled) == {"madoguchi-recognition", "madoguchi-translation"}
+    assert set(scaled) == {"madoguchi-recognition", "madoguchi-translation",
+                           "madoguchi-synthesis"}
     for name, obj in scaled.items():
         service = name.removeprefix("madoguchi-")
         (trigger,) = obj["spec"]["triggers"]
@@ -80,4 +81,5 @@ def test_scaled_objects_follow_the_stream_topology(default_objects: Objects) -> 
         assert trigger["metadata"]["stream"] == consumer_for(service).stream
         assert trigger["metadata"]["consumer"] == consumer_for(service).durable
     deployments = {o["metadata"]["name"]: o for o in default_objects if o["kind"] == "Deployment"}
-    assert "replicas" not in deployments["madoguchi-recognition"]["spec"]  # KEDA owns it
+    for name in scaled:
+        assert "replicas" not in deployments[name]["spec"]  # KEDA owns it

@@ -21,7 +21,7 @@ import yaml
 from chartkit import NAMESPACE, REPO, Objects
 
 NCA = "network-config-analyzer==2.1.0"
-SERVICES = ("ingest", "recognition", "translation", "redaction", "audit")
+SERVICES = ("ingest", "recognition", "translation", "redaction", "synthesis", "audit")
 TCP = "{protocols:TCP,dst_ports:%d}"
 DNS = "{protocols:TCP, UDP,dst_ports:53}"
 
@@ -41,7 +41,9 @@ def ep(namespace: str, name: str, kind: str = "Deployment") -> str:
     return f"{namespace}/{name}[{kind}]"
 
 
-def approved(autoscaling: bool = True) -> set[tuple[str, str, str]]:
+def approved(
+    autoscaling: bool = True, services: tuple[str, ...] = SERVICES
+) -> set[tuple[str, str, str]]:
     nats = ep(NAMESPACE, "madoguchi-nats", "StatefulSet")
     edges = {
         (ep("ingress-tablets", "ingress-nginx"), ep(NAMESPACE, "madoguchi-ingest"), TCP % 8080),
@@ -56,7 +58,7 @@ def approved(autoscaling: bool = True) -> set[tuple[str, str, str]]:
                 ep(NAMESPACE, "madoguchi-audit-signer", "CronJob")):
         edges |= {(job, ep("postgres", "madoguchi-audit-db"), TCP % 5432),
                   (job, ep("kube-system", "kube-dns"), DNS)}
-    for service in SERVICES:
+    for service in services:
         src = ep(NAMESPACE, f"madoguchi-{service}")
         edges |= {
             (src, nats, TCP % 4222),
@@ -145,6 +147,13 @@ def test_allowed_connections_are_exactly_the_approved_set(
     (ep(NAMESPACE, "madoguchi-ingest"), ep(NAMESPACE, "madoguchi-recognition")),  # NATS only
     (ep(NAMESPACE, "madoguchi-recognition"), ep("other", "rogue")),
     (ep(NAMESPACE, "madoguchi-translation"), "0.0.0.0-255.255.255.255"),  # no internet egress
+    (ep(NAMESPACE, "madoguchi-synthesis"), "0.0.0.0-255.255.255.255"),  # voices are local files
+    (ep(NAMESPACE, "madoguchi-synthesis"), ep("postgres", "madoguchi-audit-db")),
+    (ep(NAMESPACE, "madoguchi-synthesis"), ep(NAMESPACE, "madoguchi-ingest")),  # NATS only
+    (ep(NAMESPACE, "madoguchi-synthesis"), ep("other", "rogue")),
+    (ep(NAMESPACE, "madoguchi-audit"), ep(NAMESPACE, "madoguchi-synthesis")),
+    (ep("ingress-tablets", "ingress-nginx"), ep(NAMESPACE, "madoguchi-synthesis")),
+    (ep("other", "rogue"), ep(NAMESPACE, "madoguchi-synthesis")),
 ])
 def test_denied(src: str, dst: str, default_edges: set[tuple[str, str, str]]) -> None:
     assert not [e for e in default_edges if e[0] == src and e[1] == dst]
@@ -165,6 +174,14 @@ def test_without_autoscaling_keda_has_no_edge(
 ) -> None:
     edges = connectivity(render({"autoscaling": {"enabled": False}}), tmp_path)
     assert edges == approved(autoscaling=False)
+
+
+def test_without_synthesis_its_edges_are_gone(
+    render: Callable[..., Objects], tmp_path: Path
+) -> None:
+    edges = connectivity(render({"services": {"synthesis": {"enabled": False}}}), tmp_path)
+    without = tuple(s for s in SERVICES if s != "synthesis")
+    assert edges == approved(services=without)
 
 
 def test_analysis_detects_an_extra_edge(default_objects: Objects, tmp_path: Path) -> None:

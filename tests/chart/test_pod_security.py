@@ -38,7 +38,7 @@ def test_every_pod_meets_restricted(render: Callable[..., Objects]) -> None:
     gpu = {"services": {"recognition": {"variant": "cuda", "gpu": {"enabled": True}}}}
     for objects in (render(), render(gpu)):
         pods = list(pods_of(objects))
-        assert len(pods) == 8  # five services, NATS, the migration Job, the signer
+        assert len(pods) == 9  # six services, NATS, the migration Job, the signer
         for name, spec in pods:
             assert_restricted(name, spec)
 
@@ -62,9 +62,9 @@ def test_namespace_is_labelled_restricted(default_objects: Objects) -> None:
 
 def test_service_accounts_resources_and_pdbs(default_objects: Objects) -> None:
     accounts = [o for o in default_objects if o["kind"] == "ServiceAccount"]
-    assert len(accounts) == 6  # the signer has its own
+    assert len(accounts) == 7  # six services; the signer has its own
     assert all(a["automountServiceAccountToken"] is False for a in accounts)
-    assert len([o for o in default_objects if o["kind"] == "PodDisruptionBudget"]) == 5
+    assert len([o for o in default_objects if o["kind"] == "PodDisruptionBudget"]) == 6
     for obj in default_objects:
         if obj["kind"] == "Deployment":
             for c in obj["spec"]["template"]["spec"]["containers"]:

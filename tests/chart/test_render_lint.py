@@ -24,6 +24,13 @@ VALUE_SETS: dict[str, dict[str, Any]] = {
         "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
     }}}},
     "no-autoscaling": {"autoscaling": {"enabled": False}},
+    "no-synthesis": {"services": {"synthesis": {"enabled": False}}},
+    "synthesis-voices": {"services": {"synthesis": {
+        "voices": {"ja": "kokoro-ja-jf_alpha", "en": "piper-en_US-joe-medium",
+                   "pt": "espeak-ng-pt-br", "zh-Hans": "espeak-ng-cmn"},
+        "allowNonCommercialVoices": True, "maxChars": 400,
+        "extraEnv": [{"name": "MADOGUCHI_SYNTHESIS_LOG_LEVEL", "value": "DEBUG"}],
+    }}},
     "external-postgres-and-digests": {
         "postgresql": {"cidrs": ["10.20.0.0/24"]},
         "image": {"digests": {"audit": "sha256:" + "a" * 64}},
@@ -82,7 +89,7 @@ def test_external_nats_renders_without_the_dependency(bare_chart: Path) -> None:
     objects = render_chart(bare_chart, values)
     assert not [o for o in objects if "nats" in o["metadata"]["name"]]
     deployments = [o for o in objects if o["kind"] == "Deployment"]
-    assert len(deployments) == 5
+    assert len(deployments) == 6
     for dep in deployments:
         container = dep["spec"]["template"]["spec"]["containers"][0]
         env = {e["name"]: e.get("value") for e in container["env"]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
@@ -22,6 +21,7 @@ from madoguchi.testing.ingest.harness import (
     enrol,
     ingest_settings,
     open_session,
+    read_sse,
     running_ingest,
     sign_in,
 )
@@ -80,17 +80,17 @@ async def test_tablet_flow_sign_in_upload_events_close(secure_nats: SecureNats) 
             source_language="en", target_text="こんにちは", target_language="ja", model_id="t",
             origin=origin_for(sid, first)))
 
-        events = await _read_sse(http, sid, auth, count=2)
+        events = await read_sse(http, sid, auth, count=2)
         assert [e["event"] for e in events] == ["transcribed", "translated"]
         assert json.loads(events[1]["data"])["target_text"] == "こんにちは"
         # resume after the first event: only the second comes again
-        resumed = await _read_sse(http, sid, auth | {"Last-Event-ID": events[0]["id"]}, count=1)
+        resumed = await read_sse(http, sid, auth | {"Last-Event-ID": events[0]["id"]}, count=1)
         assert resumed[0]["id"] == events[1]["id"]
         await publish_event(translation.jetstream(), UtteranceTranslated(
             session_id=sid, utterance_id=uploads["mp3"], speaker="visitor", source_text="a",
             source_language="en", target_text="b", target_language="ja", model_id="t",
             origin=origin_for(sid, uploads["mp3"])))
-        resumed = await _read_sse(http, sid, auth | {"Last-Event-ID": events[1]["id"]}, count=1)
+        resumed = await read_sse(http, sid, auth | {"Last-Event-ID": events[1]["id"]}, count=1)
         assert int(resumed[0]["id"]) > int(events[1]["id"])
 
         # close: the session's subjects and audio are really gone
@@ -122,30 +122,6 @@ async def test_tablet_flow_sign_in_upload_events_close(secure_nats: SecureNats) 
     assert erasures[-1]["attributes"]["messages_removed"] == receipt["messages_removed"]
     assert erasures[-1]["attributes"]["remaining_messages"] == 0
     await admin.close()
-
-
-async def _read_sse(http, sid: str, headers: dict[str, str], count: int) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    events: list[dict[str, str]] = []
-    current: dict[str, str] = {}
-
-    async def read() -> None:
-        async with http.stream("GET", f"/v1/sessions/{sid}/events", headers=headers) as r:
-            assert r.status_code == 200
-            assert r.headers["content-type"].startswith("text/event-stream")
-            async for line in r.aiter_lines():
-                if not line:
-                    if "event" in current:
-                        events.append(dict(current))
-                        if len(events) == count:
-                            return
-                    current.clear()
-                    continue
-                field, _, value = line.partition(": ")
-                if field in ("id", "event", "data"):
-                    current[field] = value
-
-    await asyncio.wait_for(read(), 15)
-    return events
 
 
 async def test_session_state_survives_an_ingest_restart(secure_nats: SecureNats) -> None:

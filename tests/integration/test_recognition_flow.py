@@ -203,7 +203,7 @@ async def test_redelivery_and_lost_audio_are_answered_without_a_second_transcrip
     finds the audio gone answers nothing (the transcript is out already); a first delivery
     without audio (expired, or erased with its session) answers with a failed event."""
     from madoguchi.recognition.locks import LanguageLocks
-    from madoguchi.recognition.objects import AudioObjects
+    from madoguchi.shared.objects import AudioObjects
 
     ingest, admin = conns["ingest"].jetstream(), conns["admin"].jetstream()
     handler = RecognitionHandler(

@@ -39,4 +39,5 @@ async def test_audit_stream_refuses_purge_and_delete(jetstream: JetStreamContext
 
 def test_only_audit_retries_without_a_server_limit() -> None:
     limits = {spec.service: spec.config().max_deliver for spec in CONSUMERS}
-    assert limits == {"recognition": 3, "translation": 5, "redaction": 5, "audit": -1}
+    assert limits == {"recognition": 3, "translation": 5, "redaction": 5, "synthesis": 3,
+                      "audit": -1}

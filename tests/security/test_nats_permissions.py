@@ -138,7 +138,7 @@ async def test_plaintext_connection_is_refused(secure_nats: SecureNats) -> None:
         await connect(settings, "audit")
 
 
-@pytest.mark.parametrize("durable", ["recognition", "translation", "redaction"])
+@pytest.mark.parametrize("durable", ["recognition", "translation", "redaction", "synthesis"])
 async def test_ingest_cannot_delete_or_replace_a_stage_durable(
     secure_nats: SecureNats, durable: str,
 ) -> None:
@@ -172,7 +172,7 @@ async def test_recognition_deletes_one_object_but_cannot_purge_the_audio_bucket(
     """Recognition deletes each audio object once transcribed. With STREAM.PURGE (what
     nats.py's delete uses) one request could empty every tablet's pending audio; it now
     deletes message by message and the purge itself is refused."""
-    from madoguchi.recognition.objects import AudioObjects
+    from madoguchi.shared.objects import AudioObjects
     from madoguchi.shared.streams import AUDIO_BUCKET
 
     ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
@@ -199,3 +199,43 @@ async def test_recognition_deletes_one_object_but_cannot_purge_the_audio_bucket(
     finally:
         await ingest.close()
         await recognition.close()
+
+
+async def test_synthesis_writes_speech_only_and_cannot_empty_or_read_the_conversation(
+    secure_nats: SecureNats,
+) -> None:
+    """The synthesis user (a CPU-heavy service parsing text with native code) may put speech
+    objects and delete one at a time — never touch the uploaded audio, purge the speech bucket
+    (every tablet's replies), read conversation subjects beyond its consumer, or speak as
+    another stage."""
+    from madoguchi.shared.objects import AudioObjects
+    from madoguchi.shared.streams import AUDIO_BUCKET, SPEECH_BUCKET
+
+    ingest = await connect(secure_nats.settings_for("ingest"), "ingest")
+    synthesis = await connect(secure_nats.settings_for("synthesis"), "synthesis")
+    try:
+        uploads = await ingest.jetstream().object_store(AUDIO_BUCKET)
+        await uploads.put("s8-upload", b"\x03" * 1000)
+        js = synthesis.jetstream(timeout=1.0)
+        speech = AudioObjects(synthesis.jetstream(timeout=1.0), SPEECH_BUCKET)
+        await speech.put("s8-u1", b"RIFF" + b"\x00" * 5000)
+        await speech.put("s8-u2", b"RIFF" + b"\x01" * 5000)
+        assert await speech.delete("s8-u1")  # one at a time, its own objects
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.purge_stream(f"OBJ_{SPEECH_BUCKET}")
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.get_msg(f"OBJ_{AUDIO_BUCKET}", 1)  # not the uploads' audio
+        with pytest.raises((NatsTimeout, APIError)):
+            await AudioObjects(js, AUDIO_BUCKET).delete("s8-upload")
+        with pytest.raises((NatsTimeout, APIError)):
+            await js.get_msg("CONVERSATION", 1)  # no reading around its consumer
+        with pytest.raises(NatsTimeout):
+            await publish_event(js, UtteranceTranslated(
+                session_id="s8", utterance_id="u1", speaker="staff", source_text="x",
+                source_language="ja", target_text="y", target_language="en", model_id="m",
+                origin=origin_for("s8", "u1")), timeout=0.5)
+        assert await AudioObjects(ingest.jetstream(), SPEECH_BUCKET).read("s8-u2")
+        assert await AudioObjects(ingest.jetstream(), AUDIO_BUCKET).read("s8-upload")
+    finally:
+        await ingest.close()
+        await synthesis.close()

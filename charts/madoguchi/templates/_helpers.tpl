@@ -4,8 +4,22 @@ NetworkPolicy / PodDisruptionBudget definitions below, so the restricted securit
 the region pin and the network edges cannot drift apart between services.
 */}}
 
+{{/* Every service (each has a NATS user, generated from madoguchi.shared.permissions). */}}
 {{- define "madoguchi.services" -}}
-ingest recognition translation redaction audit
+ingest recognition translation redaction synthesis audit
+{{- end -}}
+
+{{/* The services this release runs: those not switched off with services.<name>.enabled=false
+(only synthesis has the switch: a ward without speech output leaves it out). */}}
+{{- define "madoguchi.enabledServices" -}}
+{{- $enabled := list -}}
+{{- range (include "madoguchi.services" . | splitList " ") -}}
+{{- $svc := get $.Values.services . -}}
+{{- if or (not (hasKey $svc "enabled")) $svc.enabled -}}
+{{- $enabled = append $enabled . -}}
+{{- end -}}
+{{- end -}}
+{{- join " " $enabled -}}
 {{- end -}}
 
 {{- define "madoguchi.name" -}}

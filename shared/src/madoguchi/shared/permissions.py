@@ -20,6 +20,7 @@ from madoguchi.shared.contracts import (
     TextSubmitted,
     UtteranceFailed,
     UtteranceReceived,
+    UtteranceSynthesized,
     UtteranceTranscribed,
     UtteranceTranslated,
 )
@@ -34,11 +35,12 @@ from madoguchi.shared.streams import (
     IDEMPOTENCY_BUCKET,
     LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
+    SPEECH_BUCKET,
     USED_CHALLENGES_BUCKET,
     consumer_for,
 )
 
-SERVICES = ("ingest", "recognition", "translation", "redaction", "audit")
+SERVICES = ("ingest", "recognition", "translation", "redaction", "synthesis", "audit")
 ADMIN = "admin"
 
 
@@ -105,6 +107,12 @@ def _object_store_write(bucket: str) -> list[str]:
             f"$O.{bucket}.C.>", f"$O.{bucket}.M.>"]
 
 
+def _object_store_put(bucket: str) -> list[str]:
+    """Put new objects (chunks, then metadata) and delete them one by one; no purge, no list."""
+    return [*_object_store_read(bucket), f"$O.{bucket}.C.>",
+            *_object_store_delete_one(bucket)]
+
+
 def _kv_read(bucket: str) -> list[str]:
     """Get keys of a bucket; never write, delete or purge them."""
     return _stream_read(f"KV_{bucket}")
@@ -160,6 +168,10 @@ def service_permissions(service: str) -> Permissions:
                 f"$JS.API.CONSUMER.INFO.{CONVERSATION}.>",
                 f"$JS.FC.{CONVERSATION}.>",
                 *_object_store_write(AUDIO_BUCKET),
+                # serve a session's speech to its tablet; erase it at the close (its markers
+                # too, by subject: the names hold the session id)
+                *_object_store_read(SPEECH_BUCKET), *_object_store_delete_one(SPEECH_BUCKET),
+                f"$JS.API.STREAM.PURGE.OBJ_{SPEECH_BUCKET}",
                 *_kv_read(CREDENTIALS_BUCKET),  # accounts are the operator CLI's to change
                 *_kv(LOCKOUT_BUCKET),
                 # enrolment writes a tablet's public key; sign-in burns answered challenges
@@ -187,6 +199,13 @@ def service_permissions(service: str) -> Permissions:
                 # its own capability record only: put, never read or delete others'
                 f"$JS.API.STREAM.INFO.KV_{CAPABILITIES_BUCKET}",
                 f"$KV.{CAPABILITIES_BUCKET}.{TRANSLATION_KEY}",
+            ]
+        case "synthesis":
+            # Reads translations, writes speech objects into its own bucket (never the
+            # uploads'), and says so; no purge: it cannot empty the bucket.
+            publish += [
+                UtteranceSynthesized.subject_filter(), _audit(service), *_pull(service),
+                *_object_store_put(SPEECH_BUCKET), *_kv_watch(CLOSED_BUCKET),
             ]
         case "redaction":
             publish += [RedactedContent.subject_filter(), _audit(service), *_pull(service),

@@ -32,6 +32,13 @@ from madoguchi.shared.contracts import (
     UtteranceTranslated,
 )
 
+
+def speech_key(session_id: str, utterance_id: str) -> str:
+    """One speech object per utterance: a redelivery finds it instead of synthesising again,
+    and closing the session knows every key from the utterance ids alone."""
+    return f"{session_id}-{utterance_id}"
+
+
 log = logging.getLogger(__name__)
 
 CONVERSATION = "CONVERSATION"
@@ -51,6 +58,10 @@ USED_CHALLENGES_BUCKET = "used_challenges"
 CLOSED_BUCKET = "closed_sessions"
 """Tombstones of closed sessions (key = session id, no value): a stage whose work was in flight
 at the close drops its results instead of publishing them after the purge."""
+
+SPEECH_BUCKET = "speech"
+"""Synthesised translations (WAV), key `<session>-<utterance>`: written by synthesis only,
+served and erased by ingest. Apart from the uploads so that synthesis can never touch those."""
 
 CONVERSATION_SUBJECTS = ["mg.v1.session.>", "mg.v1.utterance.>", "mg.v1.text.>"]
 AUDIT_SUBJECTS = ["mg.v1.audit.>"]
@@ -126,6 +137,15 @@ CONSUMERS: tuple[ConsumerSpec, ...] = (
             UtteranceTranscribed.subject_filter(), TextSubmitted.subject_filter(),
             UtteranceTranslated.subject_filter(),
         ),
+    ),
+    ConsumerSpec(
+        service="synthesis",
+        stream=CONVERSATION,
+        filter_subjects=(UtteranceTranslated.subject_filter(),),
+        # A long translation takes a few seconds of CPU; a redelivery finds the object stored.
+        ack_wait=timedelta(seconds=60),
+        max_deliver=3,
+        max_ack_pending=64,
     ),
     ConsumerSpec(
         service="audit",
@@ -243,6 +263,20 @@ async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str
             )
         )
         changes.append(f"object store {AUDIO_BUCKET} created")
+    try:
+        await js.object_store(SPEECH_BUCKET)
+    except (BucketNotFoundError, NotFoundError):
+        await js.create_object_store(
+            SPEECH_BUCKET,
+            config=ObjectStoreConfig(
+                bucket=SPEECH_BUCKET,
+                description="Synthesised translations until the session closes (personal data)",
+                ttl=retention.conversation_max_age.total_seconds(),
+                storage=StorageType.FILE,
+                replicas=retention.replicas,
+            )
+        )
+        changes.append(f"object store {SPEECH_BUCKET} created")
     for bucket, ttl, history, description in (
         (CREDENTIALS_BUCKET, None, retention.credentials_history, "Device/staff credential hashes"),
         (IDEMPOTENCY_BUCKET, retention.duplicate_window * 30, 1, "Idempotency-Key -> utterance"),

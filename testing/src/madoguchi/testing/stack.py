@@ -33,7 +33,7 @@ def test_signer_public_key() -> str:
 def audit_env(postgres_dsn: str) -> dict[str, str]:
     """What an audit process needs besides NATS: its database and the pinned signer key."""
     return {"DATABASE__DSN": postgres_dsn, "CHECKPOINT_PUBLIC_KEY": test_signer_public_key()}
-START_ORDER = ("audit", "redaction", "translation", "recognition", "ingest")
+START_ORDER = ("audit", "redaction", "translation", "synthesis", "recognition", "ingest")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ def running_stack(secure: SecureNats, log_dir: Path, *, postgres_dsn: str, model
         "translation": {"MODEL_DIR": str(models.translation_model_dir),
                         "ALLOW_TEST_FIXTURE": "true"},
         "recognition": {"MODELS_DIR": str(models.whisper_models_dir)},
+        "synthesis": {"MODELS_DIR": str(models.whisper_models_dir)},  # no imported voices
         "ingest": {"AUTH__TOKEN_SECRET": TOKEN_SECRET},
     }
     processes: dict[str, ServiceProcess] = {}

@@ -12,8 +12,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, StreamingResponse
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from nats.js.errors import (
+    KeyNotFoundError,
+    KeyWrongLastSequenceError,
+    NotFoundError,
+    ObjectNotFoundError,
+)
 
 from madoguchi.ingest import api
 from madoguchi.ingest.audio_probe import AudioRejected
@@ -43,7 +48,7 @@ from madoguchi.shared.contracts import (
 from madoguchi.shared.contracts.envelope import TOKEN_PATTERN
 from madoguchi.shared.http_tracing import RequestSpans
 from madoguchi.shared.messaging import publish_event
-from madoguchi.shared.streams import AUDIO_BUCKET
+from madoguchi.shared.streams import AUDIO_BUCKET, speech_key
 from madoguchi.shared.telemetry import stage_instruments
 
 WEBAPP_DIR = Path(__file__).parent / "webapp"
@@ -343,7 +348,8 @@ def _routes(app: FastAPI) -> None:
 
     @app.get("/v1/sessions/{session_id}/events", responses={
         **ERRORS, 200: {"content": {"text/event-stream": {}},
-                        "description": "SSE: transcribed, translated, failed, closed"}})
+                        "description": "SSE: transcribed, translated, synthesized, failed, "
+                                       "closed"}})
     async def events(session_id: str, request: Request, who: Auth,
                      last_event_id: Annotated[str | None, Header(alias="Last-Event-ID",
                                                                  max_length=32)] = None,
@@ -357,6 +363,29 @@ def _routes(app: FastAPI) -> None:
         return StreamingResponse(session_events(ctx, request, session_id, after, authorized),
                                  media_type="text/event-stream",
                                  headers={"X-Accel-Buffering": "no"})
+
+    @app.get("/v1/sessions/{session_id}/speech/{utterance_id}", response_class=Response,
+             responses={**ERRORS, 200: {"content": {"audio/wav": {}},
+                                        "description": "the translation, spoken (WAV)"},
+                        409: {"description": "closed"}})
+    async def speech(session_id: str, utterance_id: str, request: Request,
+                     who: Auth) -> Response:
+        """The synthesised translation of one utterance, to the session's own tablet only
+        (another device's session is "no such session"). 404 until the `synthesized` event."""
+        ctx = context_of(request)
+        await _own_session(ctx, session_id, who)
+        if not re.fullmatch(TOKEN_PATTERN, utterance_id):
+            raise HTTPException(404, "no such utterance")
+        try:
+            wav = await ctx.speech.read(speech_key(session_id, utterance_id))
+        except (ObjectNotFoundError, NotFoundError):
+            raise HTTPException(404, "no speech for this utterance (yet)") from None
+        await ctx.audit("speech", "speech.served", "success", device_id=who.device_id,
+                        staff_id=who.staff_id, session_id=session_id,
+                        utterance_id=utterance_id, bytes=len(wav))
+        # Personal data: never cached by the browser or a proxy.
+        return Response(wav, media_type="audio/wav",
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     @app.post("/v1/sessions/{session_id}/close", response_model=api.ErasureReceipt,
               responses={**ERRORS, 409: {"description": "being closed right now"}})

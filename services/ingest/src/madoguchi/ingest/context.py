@@ -23,6 +23,7 @@ from madoguchi.shared.capabilities import CapabilityReader
 from madoguchi.shared.contracts import AuditActor, AuditEvent
 from madoguchi.shared.contracts.events import AuditAttribute
 from madoguchi.shared.messaging import publish_event
+from madoguchi.shared.objects import AudioObjects
 from madoguchi.shared.phrases import Phrasebook
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,9 @@ class IngestContext:
     closed: KeyValue
     """Tombstones of closed sessions (`closed_sessions`), watched by the conversation stages."""
     audio: ObjectStore
+    speech: AudioObjects
+    """Synthesised translations (written by synthesis): served to the session's own tablet,
+    erased at the close."""
     prober: AudioProber
     signer: TokenSigner
     limiter: RateLimiter

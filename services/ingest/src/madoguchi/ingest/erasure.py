@@ -1,6 +1,6 @@
 """Close and erase a session: purge its CONVERSATION subjects and its dead letters, delete
-its audio objects and upload retry records, publish `SessionErased` (the 消去報告書) and an
-`erasure` audit event with the same counts.
+its audio objects, its synthesised speech and upload retry records, publish `SessionErased`
+(the 消去報告書) and an `erasure` audit event with the same counts.
 
 Order matters: the session is marked `closing` first (no new uploads), `SessionClosed` is
 published so downstream stages can stop, then everything on `mg.v1.*.*.<session>` (and
@@ -14,7 +14,7 @@ import base64
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from nats.js.errors import NotFoundError, ObjectNotFoundError
 from pydantic import ValidationError
@@ -32,9 +32,18 @@ from madoguchi.shared.contracts import (
     SessionClosed,
     SessionErased,
     UtteranceReceived,
+    UtteranceTranslated,
 )
+from madoguchi.shared.contracts.envelope import Event
 from madoguchi.shared.messaging import publish_event
-from madoguchi.shared.streams import AUDIO_BUCKET, CONVERSATION, DEADLETTER, IDEMPOTENCY_BUCKET
+from madoguchi.shared.streams import (
+    AUDIO_BUCKET,
+    CONVERSATION,
+    DEADLETTER,
+    IDEMPOTENCY_BUCKET,
+    SPEECH_BUCKET,
+    speech_key,
+)
 from madoguchi.shared.subjects import covers
 
 log = logging.getLogger(__name__)
@@ -85,6 +94,28 @@ async def purge_session(ctx: IngestContext, session_id: str, subjects: list[str]
         await ctx.js.purge_stream(stream, subject=subjects_filter)
 
 
+E = TypeVar("E", bound=Event)
+
+
+async def _session_events(ctx: IngestContext, event_type: type[E], session_id: str) -> list[E]:
+    """This session's events of one subject, read from the stream (an ordered consumer)."""
+    subject = event_type.SUBJECT.format(session_id=session_id)
+    info = await ctx.js.stream_info(CONVERSATION, subjects_filter=subject)
+    pending = (info.state.subjects or {}).get(subject, 0)
+    if not pending:
+        return []
+    found = []
+    sub = await ctx.js.subscribe(subject, stream=CONVERSATION, ordered_consumer=True)
+    try:
+        for _ in range(pending):
+            msg = await sub.next_msg(timeout=5)
+            with contextlib.suppress(ValidationError):
+                found.append(event_type.model_validate_json(msg.data))
+    finally:
+        await sub.unsubscribe()
+    return found
+
+
 async def _audio_keys(ctx: IngestContext, session_id: str) -> list[str]:
     """The object keys this session's `utterance.received` events point at.
 
@@ -92,21 +123,26 @@ async def _audio_keys(ctx: IngestContext, session_id: str) -> list[str]:
     audio, and every stored object is announced by exactly one such event. An upload that died
     between storing and announcing leaves an orphan that the bucket TTL removes.
     """
-    subject = UtteranceReceived.SUBJECT.format(session_id=session_id)
-    info = await ctx.js.stream_info(CONVERSATION, subjects_filter=subject)
-    pending = (info.state.subjects or {}).get(subject, 0)
-    keys: set[str] = set()
-    if not pending:
-        return []
-    sub = await ctx.js.subscribe(subject, stream=CONVERSATION, ordered_consumer=True)
-    try:
-        for _ in range(pending):
-            msg = await sub.next_msg(timeout=5)
-            with contextlib.suppress(ValidationError):
-                keys.add(UtteranceReceived.model_validate_json(msg.data).audio.key)
-    finally:
-        await sub.unsubscribe()
-    return sorted(keys)
+    events = await _session_events(ctx, UtteranceReceived, session_id)
+    return sorted({event.audio.key for event in events})
+
+
+async def _speech_keys(ctx: IngestContext, session_id: str) -> list[str]:
+    """The speech object of every translated utterance (`<session>-<utterance>`), whether or
+    not synthesis has announced it yet: its audio may be stored a moment before the event."""
+    events = await _session_events(ctx, UtteranceTranslated, session_id)
+    return sorted({speech_key(session_id, event.utterance_id) for event in events})
+
+
+async def _delete_speech(ctx: IngestContext, keys: list[str]) -> list[str]:
+    """Delete each speech object and its marker (the name holds the session id)."""
+    deleted = []
+    for key in keys:
+        if await ctx.speech.delete(key):
+            deleted.append(key)
+        marker = f"$O.{SPEECH_BUCKET}.M.{base64.urlsafe_b64encode(key.encode()).decode()}"
+        await ctx.js.purge_stream(f"OBJ_{SPEECH_BUCKET}", subject=marker)
+    return deleted
 
 
 async def _delete_audio(ctx: IngestContext, keys: list[str]) -> list[str]:
@@ -134,9 +170,11 @@ async def close_session(ctx: IngestContext, state: SessionState, revision: int, 
     await ctx.closed.put(sid, b"")
     await publish_event(ctx.js, SessionClosed(session_id=sid, reason=reason, actor=actor))
     keys = await _audio_keys(ctx, sid)
+    spoken = await _speech_keys(ctx, sid)
     before = await count_by_subject(ctx, sid)
     await purge_session(ctx, sid, list(before))
     audio = await _delete_audio(ctx, keys)
+    speech = await _delete_speech(ctx, spoken)
     remaining = sum((await count_by_subject(ctx, sid)).values())
     removed = sum(n for s, n in before.items() if not s.startswith("$KV."))  # messages
     dead_letters = sum(n for s, n in before.items() if s.startswith("mg.v1.deadletter."))
@@ -147,6 +185,7 @@ async def close_session(ctx: IngestContext, state: SessionState, revision: int, 
                   if not s.startswith("$KV.")],
         messages_removed=removed, audio_objects=audio, remaining_messages=remaining,
         dead_letters_removed=dead_letters, idempotency_records_removed=retry_records,
+        speech_objects=speech,
     )
     await publish_event(ctx.js, erased)
     per_kind = {s.split(".")[2] + "_" + s.split(".")[3]: n for s, n in before.items()
@@ -157,7 +196,8 @@ async def close_session(ctx: IngestContext, state: SessionState, revision: int, 
         reason=reason, erasure_event_id=erased.event_id, stream=CONVERSATION,
         messages_removed=removed, remaining_messages=remaining, audio_objects=len(audio),
         dead_letters_removed=dead_letters, idempotency_records_removed=retry_records,
-        audio_keys=",".join(audio)[:2000], bucket=AUDIO_BUCKET, **per_kind,
+        audio_keys=",".join(audio)[:2000], bucket=AUDIO_BUCKET, speech_objects=len(speech),
+        speech_keys=",".join(speech)[:2000], speech_bucket=SPEECH_BUCKET, **per_kind,
     )
     receipt = ErasureReceipt(
         session_id=sid, reason=reason, actor=actor, erased_at=datetime.now(UTC),
@@ -165,7 +205,8 @@ async def close_session(ctx: IngestContext, state: SessionState, revision: int, 
                                        if not s.startswith("$KV.")},
         messages_removed=removed, audio_objects=audio, remaining_messages=remaining,
         dead_letters_removed=dead_letters, idempotency_records_removed=retry_records,
-        event_id=erased.event_id, kept=kept_after_erasure(ctx.settings.redacted_content_days),
+        speech_objects=speech, event_id=erased.event_id,
+        kept=kept_after_erasure(ctx.settings.redacted_content_days),
     )
     try:
         await ctx.sessions.replace(closing.model_copy(

@@ -1,11 +1,12 @@
 """`GET /v1/sessions/{id}/events`: Server-Sent Events of one session's results.
 
 An ephemeral ordered consumer on CONVERSATION, filtered to `mg.v1.utterance.*.<session>`,
-relays transcribed/translated/failed events. Each SSE `id:` is the JetStream stream sequence,
-so a tablet that lost its connection resumes with `Last-Event-ID` exactly after the last event
-it saw — nothing lost, nothing repeated. The stream ends with a `closed` event when the session
-is closed (its data is then erased anyway), and within `SSE_RECHECK_S` (5 s) of the device
-being revoked, the staff member disabled or the token expiring (`{"reason": "signed_out"}`).
+relays transcribed/translated/synthesized/failed events. Each SSE `id:` is the JetStream
+stream sequence, so a tablet that lost its connection resumes with `Last-Event-ID` exactly
+after the last event it saw — nothing lost, nothing repeated. The stream ends with a `closed`
+event when the session is closed (its data is then erased anyway), and within `SSE_RECHECK_S`
+(5 s) of the device being revoked, the staff member disabled or the token expiring
+(`{"reason": "signed_out"}`).
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ from pydantic import ValidationError
 from starlette.requests import Request
 
 from madoguchi.ingest.context import IngestContext
-from madoguchi.shared.contracts import UtteranceFailed, UtteranceTranscribed, UtteranceTranslated
+from madoguchi.shared.contracts import (
+    UtteranceFailed,
+    UtteranceSynthesized,
+    UtteranceTranscribed,
+    UtteranceTranslated,
+)
 from madoguchi.shared.contracts.envelope import Event
 from madoguchi.shared.streams import CONVERSATION
 
 RELAYED: dict[str, type[Event]] = {
     "transcribed": UtteranceTranscribed,
     "translated": UtteranceTranslated,
+    "synthesized": UtteranceSynthesized,
     "failed": UtteranceFailed,
 }
 

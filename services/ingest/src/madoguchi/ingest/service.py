@@ -27,6 +27,7 @@ from madoguchi.ingest.sessions import SessionConflict, SessionStore
 from madoguchi.ingest.settings import IngestSettings
 from madoguchi.ingest.tokens import TokenSigner
 from madoguchi.shared.capabilities import CAPABILITIES_BUCKET, CapabilityReader
+from madoguchi.shared.objects import AudioObjects
 from madoguchi.shared.ratelimit import LoginGuard, RateLimiter
 from madoguchi.shared.runtime import ServiceRuntime, run
 from madoguchi.shared.runtime.service import Setup
@@ -38,6 +39,7 @@ from madoguchi.shared.streams import (
     IDEMPOTENCY_BUCKET,
     LOCKOUT_BUCKET,
     SESSIONS_BUCKET,
+    SPEECH_BUCKET,
     USED_CHALLENGES_BUCKET,
 )
 
@@ -80,6 +82,7 @@ class Ingest:
             sessions=SessionStore(await js.key_value(SESSIONS_BUCKET)),
             closed=await js.key_value(CLOSED_BUCKET),
             audio=await js.object_store(AUDIO_BUCKET),
+            speech=AudioObjects(js, SPEECH_BUCKET),
             prober=prober, signer=TokenSigner(secret, s.auth.token_ttl_s),
             limiter=RateLimiter(s.limits.requests_per_minute, s.limits.burst),
             logins=LoginGuard(

@@ -64,6 +64,8 @@ class ErasureReceipt(Contract):
     remaining_messages: int
     dead_letters_removed: int = 0
     idempotency_records_removed: int = 0
+    speech_objects: list[str] = Field(
+        default_factory=list, description="Synthesised speech objects deleted (speech bucket).")
     second_pass: SecondPass | None = Field(
         default=None, description="Filled in once the second purge ran (closing again shows it).")
     event_id: str = Field(description="Event id of mg.v1.session.erased (the certificate).")

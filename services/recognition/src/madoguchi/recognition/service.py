@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.locks import LanguageLocks
-from madoguchi.recognition.objects import AudioObjects
 from madoguchi.recognition.readings import shared_reader
 from madoguchi.recognition.settings import OptionalModelSettings, RecognitionSettings
 from madoguchi.recognition.vocabulary import Vocabulary, VocabularyError
 from madoguchi.recognition.worker import EnginePool, RecognitionHandler, gave_up
 from madoguchi.shared.contracts import UtteranceReceived
 from madoguchi.shared.models.store import ModelStore, ModelStoreError
+from madoguchi.shared.objects import AudioObjects
 from madoguchi.shared.runtime import ServiceRuntime, Stage, StartupError
 from madoguchi.shared.streams import AUDIO_BUCKET
 from madoguchi.shared.telemetry import stage_instruments

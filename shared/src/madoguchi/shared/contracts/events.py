@@ -80,6 +80,9 @@ class SessionErased(Event):
         default=0, ge=0, description="Dead letters of this session erased (DEADLETTER stream).")
     idempotency_records_removed: int = Field(
         default=0, ge=0, description="Upload retry records (audio hashes) erased.")
+    speech_objects: list[Token] = Field(
+        default_factory=list,
+        description="Synthesised speech object keys deleted (speech bucket), not their content.")
 
 
 # --- utterances -----------------------------------------------------------------------------
@@ -243,6 +246,45 @@ class UtteranceTranslated(UtteranceEvent):
         default=None, description="The meaning check; absent when nothing was translated.")
 
 
+class SpeechAudio(Contract):
+    """Where a synthesised translation's audio is: a WAV object in the speech bucket."""
+
+    bucket: Token
+    key: Token
+    format: Literal["wav"] = "wav"
+    sample_rate: int = Field(gt=0, le=96_000)
+    duration_ms: int = Field(ge=0)
+    size_bytes: int = Field(ge=0)
+    sha256: Sha256Hex
+
+
+class UtteranceSynthesized(UtteranceEvent):
+    """The translation spoken in the listener's language, or why it is not. Never the text.
+
+    One per translated utterance, so a tablet waiting for speech always hears back: `ready`
+    with the audio's object, or `unavailable` with a reason (`no_voice`, `same_language`,
+    `text_too_long`, `synthesis_failed`)."""
+
+    SUBJECT: ClassVar[str] = "mg.v1.utterance.synthesized.{session_id}"
+    schema_version: Literal[1] = 1
+    status: Literal["ready", "unavailable"]
+    language: LanguageTag
+    voice_id: ShortText | None = None
+    quality: Literal["natural", "robotic"] | None = Field(
+        default=None, description="robotic: the espeak-ng fallback, labelled on the tablet.")
+    audio: SpeechAudio | None = None
+    reason_code: Token | None = None
+    cached: bool = Field(default=False, description="A fixed phrase's cached audio was reused.")
+
+    @model_validator(mode="after")
+    def _ready_has_audio(self) -> UtteranceSynthesized:
+        if (self.status == "ready") != (self.audio is not None and self.voice_id is not None):
+            raise ValueError("ready speech names its audio and voice; unavailable has neither")
+        if (self.status == "unavailable") != (self.reason_code is not None):
+            raise ValueError("unavailable speech gives a reason_code, ready speech none")
+        return self
+
+
 class UtteranceFailed(UtteranceEvent):
     """A stage gave up on an utterance; the tablet shows it as failed. Never carries content."""
 
@@ -383,6 +425,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     TextSubmitted,
     UtteranceTranscribed,
     UtteranceTranslated,
+    UtteranceSynthesized,
     UtteranceFailed,
     AuditEvent,
     RedactedContent,

@@ -13,6 +13,7 @@ import os
 import shutil
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,11 +131,15 @@ class ModelStore:
             manifest = self._manifest(entry, files, how=f"pull from {entry.source.describe()}")
             return self._install(name, staging, manifest)
 
-    def import_bundle(self, bundle: Path, *, force: bool = False) -> InstalledModel:
-        """Install from an offline bundle: a model folder with manifest.json, or a tar of one."""
+    def import_bundle(self, bundle: Path, *, force: bool = False,
+                      admit: Callable[[dict[str, Any]], None] | None = None) -> InstalledModel:
+        """Install from an offline bundle: a model folder with manifest.json, or a tar of one.
+        `admit` sees the manifest first and raises `ModelStoreError` to refuse it (a licence)."""
         with tempfile.TemporaryDirectory(dir=self._ensure_dir()) as tmp:
             folder = self._unpack(bundle, Path(tmp)) if bundle.is_file() else bundle
             manifest = json.loads((folder / MANIFEST).read_text())
+            if admit is not None:
+                admit(manifest)
             name = str(manifest["name"])
             files: dict[str, str] = dict(manifest["files"])
             if Path(name).name != name or name.startswith("."):

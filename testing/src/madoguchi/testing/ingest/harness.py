@@ -114,6 +114,32 @@ async def audit_events(admin: Client, kind: str) -> list[dict[str, Any]]:
             for msg in await read_stored(admin.jetstream(), "AUDIT", f"mg.v1.audit.*.{kind}.*")]
 
 
+async def read_sse(http: httpx.AsyncClient, sid: str, headers: dict[str, str], count: int,
+                   timeout: float = 15) -> list[dict[str, str]]:
+    """The first `count` events of a session's SSE stream: `{"id", "event", "data"}` each."""
+    events: list[dict[str, str]] = []
+    current: dict[str, str] = {}
+
+    async def read() -> None:
+        async with http.stream("GET", f"/v1/sessions/{sid}/events", headers=headers) as r:
+            assert r.status_code == 200
+            assert r.headers["content-type"].startswith("text/event-stream")
+            async for line in r.aiter_lines():
+                if not line:
+                    if "event" in current:
+                        events.append(dict(current))
+                        if len(events) == count:
+                            return
+                    current.clear()
+                    continue
+                field, _, value = line.partition(": ")
+                if field in ("id", "event", "data"):
+                    current[field] = value
+
+    await asyncio.wait_for(read(), timeout)
+    return events
+
+
 class BrowserKey:
     """What the tablet's WebCrypto does: a P-256 pair, the public half as SPKI, r‖s signatures."""
 

@@ -1,9 +1,10 @@
-"""Read and delete one audio object with the recognition user's narrow permissions.
+"""Read and delete one object (uploaded audio, synthesised speech) with narrow permissions.
 
 nats.py's `ObjectStore.get` reads chunks through an ordered push consumer, which needs
 `$JS.API.STREAM.NAMES`, unnamed consumer creation and flow-control subjects. Reading the chunks
-by `next_by_subj` message gets needs only `$JS.API.STREAM.MSG.GET.OBJ_audio`, which the user
+by `next_by_subj` message gets needs only `$JS.API.STREAM.MSG.GET.OBJ_<bucket>`, which the user
 already has for the object's metadata — so the permission set stays as small as it was.
+Recognition reads and deletes uploads with it; ingest serves synthesised speech with it.
 Deleting likewise goes message by message (`STREAM.MSG.DELETE`): nats.py's delete purges the
 chunk subject, and a user allowed to purge can purge the whole bucket in one call.
 """
@@ -74,21 +75,28 @@ class AudioObjects:
             raise ObjectCorruptError("digest differs from metadata")
         return bytes(data)
 
-    async def delete(self, key: str) -> None:
+    async def put(self, key: str, data: bytes) -> ObjectInfo:
+        """Store a new object (chunks, then metadata). The writer checks with `read` first:
+        replacing an object would purge the old chunks, which its user may not do."""
+        return await (await self._objects()).put(key, data)
+
+    async def delete(self, key: str) -> bool:
         """Tombstone the metadata, then delete each chunk; an absent object is fine: absent is
-        the goal. The tombstone goes first so that no reader finds half an object; a retry
-        after a failure half-way finds the tombstone and deletes the chunks still there."""
+        the goal. True when there was an object (not yet tombstoned) to delete. The tombstone
+        goes first so that no reader finds half an object; a retry after a failure half-way
+        finds the tombstone and deletes the chunks still there."""
         known = self._read_chunks.pop(key, None)
         try:
             info = await (await self._objects()).get_info(key, show_deleted=True)
         except (ObjectNotFoundError, NotFoundError):
-            return
+            return False
+        existed = not info.deleted
         if known is not None and known[0] == info.nuid and not info.deleted:
             await self._tombstone(key, info)
             for seq in known[1]:
                 with contextlib.suppress(NotFoundError):
                     await self._js.delete_msg(self._stream, seq)
-            return
+            return True
         if not info.deleted:
             await self._tombstone(key, info)
         subject = f"$O.{self._bucket}.C.{info.nuid}"
@@ -96,7 +104,7 @@ class AudioObjects:
             try:
                 msg = await self._js.get_msg(self._stream, seq=1, subject=subject, next=True)
             except NotFoundError:
-                return
+                return existed
             with contextlib.suppress(NotFoundError):
                 await self._js.delete_msg(self._stream, int(msg.seq or 0))
 

@@ -1,0 +1,1 @@
+"""Madoguchi synthesis: speaks each translation in the listener's language."""
