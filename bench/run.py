@@ -1,6 +1,6 @@
 """`make bench`: every section in one run, results in bench/results/*.json, plots as PNG.
 
-`python -m bench.run [--only pipeline,stages,audit,redaction] [--e2e-runs 20]`
+`python -m bench.run [--only pipeline,stages,audit,redaction,synthesis] [--e2e-runs 20]`
 Sections run one after another (never in parallel: they would share the 2 cores and measure
 each other). A failing section is recorded as an error and the others still run.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS, write_result
 
-SECTIONS = ("pipeline", "stages", "audit", "redaction")
+SECTIONS = ("pipeline", "stages", "audit", "redaction", "synthesis")
 
 
 async def _section(name: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -38,6 +38,10 @@ async def _section(name: str, workdir: Path, args: argparse.Namespace) -> dict[s
         from bench import redaction
 
         return redaction.run(seconds=args.redaction_seconds)
+    if name == "synthesis":
+        from bench import synthesis
+
+        return await synthesis.run(workdir)
     raise ValueError(name)
 
 
