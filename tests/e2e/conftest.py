@@ -115,6 +115,8 @@ async def _stack(secure_nats: SecureNats, tmp_path: Path,
         await admin.close()
     logs = tmp_path / "logs"
     model = installed_whisper_base()
+    no_voices = tmp_path / "no-voices"  # no imported voices: the built-in ones only
+    no_voices.mkdir(exist_ok=True)
     processes = [
         ServiceProcess("ingest", secure_nats.settings_for("ingest"), logs,
                        {"AUTH__TOKEN_SECRET": TOKEN_SECRET, "SSE_HEARTBEAT_S": "1",
@@ -123,6 +125,10 @@ async def _stack(secure_nats: SecureNats, tmp_path: Path,
         ServiceProcess("recognition", secure_nats.settings_for("recognition"), logs,
                        {"MODELS_DIR": str(model.path.parent)}),
         translation,
+        # speaks every translation (built-in voices: ja natural, en natural, others robotic);
+        # loading and warming the voices takes up to about a minute
+        ServiceProcess("synthesis", secure_nats.settings_for("synthesis"), logs,
+                       {"MODELS_DIR": str(no_voices)}),
     ]
     try:
         for process in processes:  # start all, then wait: model loading overlaps

@@ -1,9 +1,10 @@
 // Madoguchi counter-tablet app. Plain JS, no build, no third-party code (the counter network
 // reaches only the cluster). Privacy: the token, a device secret and the conversation live in
-// memory only — nothing is written to localStorage/sessionStorage/cookies — and the
-// conversation is removed from the page when the session is ended and erased. The one thing
-// kept is the enrolled device key in IndexedDB: a non-extractable WebCrypto key (the page can
-// sign with it, nobody can read it out) and the device id; no personal data.
+// memory only — nothing of them is written to localStorage/sessionStorage/cookies — and the
+// conversation (its text and its spoken audio) is removed from the page when the session is
+// ended and erased. Kept: the enrolled device key in IndexedDB (a non-extractable WebCrypto key
+// the page can sign with and nobody can read out, and the device id), and in localStorage only
+// each half's "read aloud automatically" switch when it is turned off. No personal data.
 "use strict";
 
 (() => {
@@ -24,6 +25,7 @@
     translation: "unknown", // full | phrases_only | unknown (GET /v1/languages)
     recorder: null,    // active push-to-talk recording
     device: null,      // the enrolled device {device_id, privateKey} (IndexedDB), or null
+    speech: null,      // {abort, urls, lastShown, playing, seq}: spoken translations (resetSpeech)
   };
 
   // ---------------------------------------------------------------- screens and API
@@ -292,6 +294,8 @@
     $("visitor-point").textContent = vtext("point");
     $("visitor-mode").textContent = vtext("phrases_only");
     $("visitor-mode").hidden = state.translation !== "phrases_only";
+    $("visitor-autoplay-text").textContent = `🔊 ${vtext("autoplay")}`;
+    $("visitor-autoplay-text").parentElement.lang = visitorTag();
     setStatus("visitor", $("visitor-status").dataset.state || "idle");
     const name = state.visitorLang ? state.visitorLang.ja
       : state.detected ? `自動判定（${languageName(state.detected)}）` : "自動判定（まだ不明）";
@@ -448,6 +452,7 @@
   function onTranslated(ev) {
     const c = card(ev.utterance_id, ev.speaker);
     const draft = ev.phrase_review_status === "machine-draft";
+    awaitSpeech(c);
     if (ev.speaker === "staff") {
       const said = sourceLine(ev.source_text, ev.source_language, c);
       c.staff.replaceChildren(line("label", ownLabel("staff", "staff")),
@@ -478,6 +483,7 @@
       const warning = checkWarning(ev);
       if (warning) c.staff.append(warning);
       c.staff.append(notUnderstoodButton("staff", ev.utterance_id));
+      shownToListener(c);  // a visitor's words are never held
       if (!state.visitorLang && ev.source_language && ev.source_language !== "ja" &&
           state.detected !== ev.source_language) {
         state.detected = ev.source_language;
@@ -506,6 +512,7 @@
     c.visitor.replaceChildren(line("label", ownLabel("staff", "visitor")),
                               line("target", ev.target_text, ev.target_language),
                               notUnderstoodButton("visitor", ev.utterance_id));
+    shownToListener(c);
   }
 
   function holdForStaff(c, ev) {
@@ -523,6 +530,7 @@
     });
     const withdraw = actionButton("withdraw", "取り消す（表示しない）", () => {
       c.released = true;
+      c.withdrawn = true;  // never shown, never spoken
       bar.replaceWith(line("withdrawn", "取り消しました（お客様には表示していません）。言い換えるか、定型文をお使いください。", "ja"));
       c.visitor.remove();
       feedback("staff", ev.utterance_id, "withdrawn");
@@ -628,6 +636,217 @@
     }
   }
 
+  // ---------------------------------------------------------------- speech (spoken translations)
+  // Synthesis speaks every translation in the LISTENER's language: the visitor hears what staff
+  // said, staff hear the visitor's words in Japanese. After `translated` the listener's card
+  // says speech is being prepared; `synthesized` (ready) brings a 🔊 replay button and, if that
+  // half reads aloud automatically and the card is the one just shown to the listener, plays it.
+  // A translation held for staff's confirmation is neither shown nor spoken until released (a
+  // withdrawn one never). One audio plays at a time across both halves: a new one stops the
+  // old. The WAV is fetched with the token (fetch → blob → object URL, never a URL with the
+  // token) into that half's <audio>; the URLs are revoked when the session ends.
+  const SPEECH_WAIT_MS = 60_000;  // no `synthesized` by then (speech switched off): drop the note
+  const STAFF_SPEECH = {
+    speech_preparing: "音声を準備中…", speech_no_voice: "この言語の音声はまだありません。",
+    speech_too_long: "長いため読み上げません。", speech_failed: "この文の音声は作れませんでした。",
+    speech_replay: "もう一度聞く", speech_robotic: "機械音声",
+  };
+  // Why there is no speech, said quietly; nothing where the listener needs none.
+  const UNSPOKEN = {no_voice: "speech_no_voice", text_too_long: "speech_too_long",
+                    synthesis_failed: "speech_failed"};
+  const SIDES = ["staff", "visitor"];
+
+  const listenerOf = (speaker) => (speaker === "staff" ? "visitor" : "staff");
+  const speechText = (side, key) => (side === "staff" ? STAFF_SPEECH[key] : vtext(key));
+  const idOf = (c) => c.staff.dataset.utterance;
+
+  function resetSpeech() {
+    if (state.speech) {
+      state.speech.abort.abort();
+      for (const side of SIDES) {
+        const audio = $(`${side}-audio`);
+        audio.pause();
+        audio.removeAttribute("src");
+        audio.load();
+      }
+      for (const url of state.speech.urls) URL.revokeObjectURL(url);
+      for (const c of state.cards.values()) if (c.speech) clearTimeout(c.speech.timer);
+    }
+    state.speech = {abort: new AbortController(), urls: new Set(), lastShown: {}, playing: {},
+                    seq: 0};
+  }
+  resetSpeech();
+
+  // The per-half switch. Stored only when off ("off"), so a tablet left at the default keeps
+  // nothing; localStorage holds nothing else.
+  const autoplayKey = (side) => `madoguchi.autoplay.${side}`;
+  function autoplayOn(side) {
+    try { return localStorage.getItem(autoplayKey(side)) !== "off"; } catch { return true; }
+  }
+  for (const side of SIDES) {
+    const box = $(`${side}-autoplay`);
+    box.checked = autoplayOn(side);
+    box.addEventListener("change", () => {
+      try {
+        if (box.checked) localStorage.removeItem(autoplayKey(side));
+        else localStorage.setItem(autoplayKey(side), "off");
+      } catch { /* storage unavailable: the switch holds for this page only */ }
+      if (!box.checked) $(`${side}-audio`).pause();  // a silent counter: quiet at once
+    });
+  }
+  const autoplayWanted = (side) => $(`${side}-autoplay`).checked;
+
+  function awaitSpeech(c) {
+    if (c.speech) return;  // already known (an event seen twice)
+    const speech = {status: "preparing", ev: null, url: null, loading: null, timer: 0};
+    speech.timer = setTimeout(() => {
+      if (c.speech !== speech || speech.status !== "preparing") return;
+      speech.status = "late";
+      renderSpeech(c);
+    }, SPEECH_WAIT_MS);
+    c.speech = speech;
+  }
+
+  // The translation is now on the listener's side (at once, or when staff released it).
+  function shownToListener(c) {
+    c.shown = true;
+    state.speech.lastShown[listenerOf(c.speaker)] = idOf(c);
+    renderSpeech(c);
+    autoSpeak(c);
+  }
+
+  function onSynthesized(ev) {
+    const c = state.cards.get(ev.utterance_id);
+    if (!c || c.withdrawn) return;
+    if (c.speech) clearTimeout(c.speech.timer);
+    c.speech = {status: ev.status, ev, url: null, loading: null, timer: 0};
+    renderSpeech(c);
+    autoSpeak(c);
+  }
+
+  // The listener's speech line on a card: preparing / 🔊 (and 機械音声) / a quiet note.
+  function renderSpeech(c) {
+    const side = listenerOf(c.speaker);
+    const li = c[side];
+    li.querySelector(":scope > .speech")?.remove();
+    const s = c.speech;
+    if (!s || !c.shown || c.withdrawn) return;
+    const lang = side === "staff" ? "ja" : visitorTag();
+    const box = document.createElement("div");
+    box.className = "speech";
+    box.dataset.state = s.status;
+    if (s.status === "preparing") {
+      box.append(line("speech-note", speechText(side, "speech_preparing"), lang));
+    } else if (s.status === "ready") {
+      const label = speechText(side, "speech_replay");
+      const replay = actionButton("replay", "🔊", () => speak(c));
+      replay.setAttribute("aria-label", label);
+      replay.title = label;
+      replay.lang = lang;
+      box.append(replay);
+      if (s.ev.quality === "robotic") {
+        box.append(line("speech-quality", speechText(side, "speech_robotic"), lang));
+      }
+    } else if (s.status === "unavailable" && UNSPOKEN[s.ev.reason_code]) {
+      box.append(line("speech-note", speechText(side, UNSPOKEN[s.ev.reason_code]), lang));
+    } else {
+      return;  // same language, empty text, or speech never came: nothing to say
+    }
+    const target = li.querySelector(":scope > .target");
+    if (target) target.after(box);
+    else li.append(box);
+  }
+
+  // Plays by itself once per card: when both shown and ready, if that half wants it and no
+  // newer translation has been shown to that listener meanwhile.
+  function autoSpeak(c) {
+    const s = c.speech;
+    if (!s || s.status !== "ready" || !c.shown || c.withdrawn || s.autoplayed) return;
+    s.autoplayed = true;
+    const side = listenerOf(c.speaker);
+    if (!autoplayWanted(side) || state.speech.lastShown[side] !== idOf(c)) return;
+    speak(c, true);
+  }
+
+  async function speak(c, automatic = false) {
+    const side = listenerOf(c.speaker);
+    const seq = ++state.speech.seq;  // the latest request wins
+    const url = await speechUrl(c);
+    if (!url || seq !== state.speech.seq || !state.session || c.withdrawn) return;
+    if (automatic && !autoplayWanted(side)) return;  // switched off while it was fetched
+    for (const other of SIDES) $(`${other}-audio`).pause();
+    const audio = $(`${side}-audio`);
+    if (audio.src !== url) audio.src = url;
+    audio.currentTime = 0;
+    state.speech.playing[side] = c;
+    try {
+      await audio.play();
+    } catch {
+      // Refused (no audio output, browser policy) or cut off by a newer one: 🔊 stays.
+    }
+  }
+
+  function speechUrl(c) {
+    const s = c.speech;
+    if (!s || s.status !== "ready") return Promise.resolve(null);
+    if (s.url) return Promise.resolve(s.url);
+    if (!s.loading) {
+      s.loading = fetchSpeech(idOf(c)).then((url) => {
+        s.url = url;
+        s.loading = null;
+        return url;
+      });
+    }
+    return s.loading;
+  }
+
+  async function fetchSpeech(utteranceId) {
+    if (!state.session || !state.auth) return null;
+    const sessionId = state.session.session_id;
+    const {abort, urls} = state.speech;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const response = await fetch(
+          `${API}/sessions/${sessionId}/speech/${encodeURIComponent(utteranceId)}`,
+          {headers: {Authorization: `Bearer ${state.auth.token}`}, signal: abort.signal,
+           cache: "no-store", credentials: "omit"});
+        if (response.status === 401) { expired(); return null; }
+        if (response.ok) {
+          const blob = await response.blob();
+          if (abort.signal.aborted) return null;  // the session ended meanwhile
+          const url = URL.createObjectURL(blob.type ? blob : new Blob([blob], {type: "audio/wav"}));
+          urls.add(url);
+          return url;
+        }
+        if (![404, 429, 503].includes(response.status)) return null;  // 409: closed
+      } catch {
+        if (abort.signal.aborted) return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500 * (attempt + 1)));
+    }
+    return null;
+  }
+
+  // The 🔊 of what is playing is outlined while it plays (the element's events come in order:
+  // the old one's pause before the new one's playing).
+  for (const side of SIDES) {
+    const audio = $(`${side}-audio`);
+    audio.addEventListener("playing", () => {
+      const c = state.speech.playing[side];
+      c?.[side].querySelector(".speech button.replay")?.classList.add("playing");
+    });
+    for (const type of ["pause", "ended", "emptied"]) {
+      audio.addEventListener(type, () => {
+        for (const b of $(`${side}-log`).querySelectorAll("button.replay.playing")) b.classList.remove("playing");
+      });
+    }
+  }
+
+  function stopSpeech() {
+    state.speech.seq++;
+    for (const side of SIDES) $(`${side}-audio`).pause();
+  }
+
   // ---------------------------------------------------------------- results (SSE)
   // EventSource cannot send an Authorization header, and a token in the URL would end up in
   // access logs; so this reads the same text/event-stream with fetch and resumes like
@@ -650,6 +869,7 @@
       try { ev = JSON.parse(data); } catch { return true; }
       if (name === "transcribed") onTranscribed(ev);
       else if (name === "translated") onTranslated(ev);
+      else if (name === "synthesized") onSynthesized(ev);
       else if (name === "failed") onFailed(ev);
       return true;
     };
@@ -712,6 +932,7 @@
 
   async function pressStart(speaker, button) {
     if (state.recorder || !state.session) return;
+    stopSpeech();  // nobody talks over the tablet, and the microphone does not hear it
     const rec = {speaker, button, released: false, chunks: [], started: 0, stream: null, mr: null};
     state.recorder = rec;
     setStatus(speaker, "listening");
@@ -975,6 +1196,7 @@
       for (const track of state.recorder.stream.getTracks()) track.stop();
     }
     state.recorder = null;
+    resetSpeech();  // before the cards go: stop, forget and revoke every spoken translation
     state.session = null;
     state.visitorLang = null;
     state.detected = null;
@@ -998,6 +1220,7 @@
       ["消去日時（日本時間）", new Date(r.erased_at).toLocaleString("ja-JP", {timeZone: "Asia/Tokyo"})],
       ["消去したメッセージ", `${r.messages_removed} 件`],
       ["終了時に残っていた録音（消去）", `${r.audio_objects.length} 件`],
+      ["読み上げ音声（消去）", `${(r.speech_objects || []).length} 件`],
       ["残っているメッセージ", `${r.remaining_messages} 件`],
       ["消去証明ID", r.event_id],
       ...(r.kept || []).map((k) => ["残る記録", keptText(k)]),
