@@ -121,6 +121,44 @@ def test_address_forms(detector: Detector) -> None:
         assert masked(detector, text, value, "en" if text[0].isdigit() else "ja"), text
 
 
+def test_an_address_keeps_its_type_when_a_name_is_read_inside_it(detector: Detector) -> None:
+    """The NER reads 戸島 or 横浜市旭区 as a person; inside an address it stays the address, and
+    a building before the block (タワー, Latin letters) and kana in the town are part of it."""
+    for text in ["住所は神奈川県横浜市旭区戸島3丁目4番5号 メゾン戸島201号室です",
+                 "東京都港区虎ノ門虎ノ門ヒルズ森タワー1の2の3に住んでいます",
+                 "東京都中央区勝どき六丁目3番地2に引っ越しました"]:
+        found = detector.find(text, "ja")
+        assert [f.entity_type for f in found] == ["ADDRESS_JP"], (text, found)
+        assert text[found[0].start:found[0].end].endswith(("号室", "1の2の3", "3番地2")), text
+
+
+@pytest.mark.parametrize(("text", "language", "name"), [
+    ("박민수입니다 전입 신고하러 왔어요", "ko", "박민수"),
+    ("刘洋在东京工作", "zh", "刘洋"),
+    ("欧阳娜是我的妻子", "zh", "欧阳娜"),
+    ("妻の さとう はなこ と来ました", "ja", "さとう はなこ"),
+    ("届出人は 王静 です", "ja", "王静"),
+    ("私は ヤマダ ハナコ です", "ja", "ヤマダ ハナコ"),
+    ("えっと たなか けんじ って書きます", "ja", "たなか けんじ"),
+    ("这是赵磊的在留卡", "zh", "赵磊"),
+    ("신청인은 정다은 입니다", "ko", "정다은"),
+    ("the card is for Maria Santos not me", "en", "Maria Santos"),
+    ("Robert Brown Jr. is my father", "en", "Robert Brown Jr."),
+])
+def test_names_without_an_introduction(detector: Detector, text: str, language: str,
+                                       name: str) -> None:
+    assert masked(detector, text, name, language), text
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("주민표입니다", "ko"), ("신청서입니다", "ko"), ("请到二号窗口", "zh"),
+    ("妻の仕事は会社員です", "ja"),  # no space after 妻の: not read as a name
+    ("I need a copy of my My Number Card", "en"), ("please go to the Ward Office", "en"),
+])
+def test_counter_words_are_not_names(detector: Detector, text: str, language: str) -> None:
+    assert "PERSON" not in types(detector, text, language), text
+
+
 @pytest.mark.parametrize("text", [
     "3番窓口へお越しください", "手数料300円です", "横浜市役所の3番窓口です", "区役所の2階です",
 ])

@@ -18,9 +18,12 @@ _CITY = (
     rf"(?:[{_KANJI}ァ-ヶー]{{1,6}}?(?:市|区|郡)"
     rf"(?:[{_KANJI}ァ-ヶー]{{1,5}}?(?:区|町|村))?)"
 )
-# 町域 (大字/町名): kanji and katakana, and a single kana between kanji (丸の内, 松が谷, 二つ室);
+# 町域 (大字/町名) and a building named before the block: kanji, katakana and Latin capitals
+# (虎ノ門ヒルズ森タワー, 丸の内JPタワー), and a single kana between kanji (丸の内, 松が谷, 二つ室);
 # other hiragana is left out so a particle (の, に) ends it.
-_TOWN = rf"(?:(?:[{_KANJI}ァ-ヶー]|(?<={_KANJI})[のがつヶケ](?={_KANJI})){{0,10}}?)"
+_TOWN = (rf"(?:(?:[{_KANJI}ァ-ヶーA-Z]|(?<={_KANJI})[のがつヶケ](?={_KANJI})"
+         # kana ending a town name before its block: 勝どき六丁目, 月島にし1-2
+         rf"|(?<={_KANJI})[ぁ-ゖ]{{1,2}}(?=[{_KANJI}\d])){{0,18}}?)")
 _BLOCK = (
     rf"(?:{_NUM}丁目(?:{_NUM}番地?(?:{_NUM}号?)?|-{_NUM}(?:-{_NUM})?)?"
     rf"|{_NUM}番地(?:{_NUM}号?|-{_NUM})?"

@@ -42,7 +42,7 @@ from madoguchi.redaction.person import (
 )
 from madoguchi.redaction.recognizer_base import FLAGS
 
-RULES_VERSION = "2026.12.1"
+RULES_VERSION = "2026.12.2"
 SCORE_THRESHOLD = 0.4
 _RECOGNIZERS = (
     MyNumberRecognizer, ResidenceCardRecognizer, PassportRecognizer, BankAccountRecognizer,
@@ -143,13 +143,16 @@ def _long_numbers(normalized: NormalizedText, found: list[Finding]) -> list[Find
 
 
 def merge_overlaps(findings: list[Finding]) -> tuple[Finding, ...]:
-    """Overlapping spans become one span covering both, typed by the higher score: a partial
-    overlap left to the anonymizer's conflict rules could leave characters unmasked."""
+    """Overlapping spans become one span covering both: a partial overlap left to the
+    anonymizer's conflict rules could leave characters unmasked. A span inside another takes
+    the outer one's type (横浜市旭区戸島, read as a name by the NER, is part of the address it
+    sits in); a partial overlap is typed by the higher score."""
     merged: list[Finding] = []
     for finding in sorted(findings, key=lambda f: (f.start, -f.end)):
         if merged and finding.start < merged[-1].end:
             last = merged[-1]
-            best = last if last.score >= finding.score else finding
+            inside = finding.end <= last.end
+            best = last if inside or last.score >= finding.score else finding
             merged[-1] = Finding(best.entity_type, last.start, max(last.end, finding.end),
                                  max(last.score, finding.score))
         else:

@@ -23,10 +23,41 @@ _NOT_NAMES = frozenset({
     "担当者", "運転手", "職員", "店員", "係員", "先生", "お客", "皆", "患者", "利用者", "申請者",
     "本人", "代理人", "保護者", "家族", "区長", "市長", "窓口", "受付", "奥", "旦那", "お医者",
     "大家", "管理人", "通訳", "相手", "向こう",
+    # three-syllable Korean counter words that open with a family-name syllable (ko_copula)
+    "주민표", "신청서", "증명서", "외국인", "한국인", "일본인", "중국인", "회사원", "유학생",
+    "배우자", "수수료", "신분증", "등록증", "안내서", "세대주", "대리인", "본인이",
+    # capitalised counter terms in English (en_capitalised)
+    "My Number", "My Number Card", "Residence Card", "Zairyu Card", "City Hall", "Ward Office",
+    "National Health Insurance", "Health Insurance", "Post Office", "Japan Post", "Golden Week",
+    "Resident Record", "Certificate Of Residence",
 })
 
 # GiNZA sometimes stops a katakana full name at a middle dot (グエン・ヴァン|・アン).
 _KATAKANA_TAIL = re.compile(r"(?:[・=＝][ァ-ヶ][ァ-ヶー]*)+")
+
+# Family names that start most Chinese and Korean names (the commonest, from public surname
+# statistics): a name at the start of a sentence has no "my name is" before it.
+_ZH_SURNAMES = (
+    "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|令狐|"
+    "[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
+    "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
+    "毛郝龚邵万钱严覃武戴莫孔向汤常翟符温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翁柴祝季费"
+    "纪舒屈项甘耿焦殷单华萧宁宫柳包路麦左关桂欧柯俞卫赖洪谷梅盛蓝凌霍]")
+_KO_SURNAMES = (
+    "[김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지"
+    "엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사"
+    "부가복태목형피두감음빈동온호범좌팽승간상갈단견당]")
+# After a family member or the person filing (娘の …, 届出人は …) a name follows a space.
+_JA_KIN = (r"(?:娘|息子|夫|妻|主人|家内|母|父|子供|子ども|兄|弟|姉|妹|祖母|祖父|孫|届出人|世帯主|"
+           r"申請者|代理人|婚約者|配偶者)(?:の|は|が)\s")
+_HIRAGANA_NAME = r"[ぁ-ゖ]{2,5}[ 　][ぁ-ゖ]{2,5}"
+# A family and a given name in kana, read with a space (イトウ タイチ, こばやし たろう).
+_KANA_WORD = r"(?:[ぁ-ゖ]{2,5}|[ァ-ヶ][ァ-ヶー]{1,6})"
+_KANA_PAIR = rf"(?<![ぁ-ゖァ-ヶー]){_KANA_WORD}[ 　]{_KANA_WORD}(?![ぁ-ゖァ-ヶー])"
+# Words that introduce the person a form is for (申請者 …, 私は …).
+_JA_ROLE = r"(?:私は|わたしは|僕は|ぼくは|申請者|申請人|届出人|世帯主|氏名|名前|代理人)"
+_ZH_ROLE = (r"(?:这是|那是|我是|我丈夫|我妻子|我太太|我先生|我老公|我老婆|我儿子|我女儿|我爸爸|"
+            r"我妈妈|我父亲|我母亲|申请人是|申请人|本人是)")
 
 PERSON_CONTEXT = ("名前", "氏名", "お名前", "name", "名字", "姓名", "이름", "성함", "tên", "họ tên")
 
@@ -40,6 +71,15 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                     0.75),
             Pattern("ja_moushimasu", rf"(?<![\p{{Han}}ァ-ヶー])(?:{_KANJI_NAME}|{_KATAKANA_NAME})"
                                      r"(?=\s?(?:と申します|といいます|と言います))", 0.75),
+            Pattern("ja_kin", rf"(?<={_JA_KIN})(?:{_HIRAGANA_NAME}|{_KANJI_NAME}|"
+                              rf"{_KATAKANA_NAME}|{_LATIN_NAME})(?=\s|と|も|が|は|です|$)", 0.6),
+            Pattern("ja_kana_pair_said", rf"{_KANA_PAIR}(?=\s?(?:です|でございます|って|と申し|"
+                                         r"といいます|と言います|の(?:妻|夫|娘|息子|代理|母|父)|"
+                                         r"様|さん|くん|ちゃん))", 0.55),
+            Pattern("ja_role", rf"(?<={_JA_ROLE}\s?)(?:{_KANA_PAIR}|{_KATAKANA_NAME}|"
+                               rf"{_KANJI_NAME}|{_LATIN_NAME})(?=\s|です|と|の|$)", 0.6),
+            Pattern("ja_filler_kana_pair", rf"(?<=(?:えっと|えーと|あの|あのー)\s){_KANA_PAIR}"
+                                           r"(?=\s)", 0.5),
             Pattern("ja_honorific", rf"(?<![\p{{Han}}ァ-ヶー])(?:\p{{Han}}{{2,4}}|{_KATAKANA_NAME})"
                                     rf"(?=\s?{_HONORIFIC})", 0.55),
             # Capitalised words in a script that has no case (Nguyen Van An, Ông Châu Lê), and
@@ -52,6 +92,12 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                     0.6),
             Pattern("en_intro", rf"(?<=(?i:my name is|name is|i'm called|call me|this is|"
                                 rf"my name's)\s){_LATIN_NAME}", 0.75),
+            # Two capitalised words inside an English sentence: speech recognisers capitalise
+            # names (and places, whose masking costs little)
+            Pattern("en_capitalised", r"(?<=\b\p{Ll}+,? )\p{Lu}\p{Ll}+(?: \p{Lu}\p{Ll}+){1,2}"
+                                      r"(?!\p{Latin})", 0.45 if language == "en" else 0.0),
+            Pattern("en_name_suffix", rf"{_LATIN_NAME} (?:Jr|Sr|II|III|IV|MD|DDS|DVM|PhD)\b\.?",
+                    0.6),
             Pattern("en_title", rf"(?<=(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s){_LATIN_NAME}", 0.7),
             # the title and a degree or generation with it: "Mrs. Kristen Smith DDS"
             Pattern("en_title_whole", rf"(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? {_LATIN_NAME}"
@@ -59,10 +105,19 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
             Pattern("zh_intro", r"(?<=(?:我叫|我的名字是|名字是|名字叫|姓名是|叫做|我姓)\s?)"
                                 r"\p{Han}{2,4}(?=\s|[，。,.！!、]|$|先生|女士|小姐)", 0.75),
             Pattern("zh_title", r"(?<![\p{Han}])\p{Han}{2,3}(?=先生|女士|小姐)", 0.5),
-            Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은)\s?)\p{Hangul}{2,4}"
+            # a name opening the sentence, before what people say of themselves
+            Pattern("zh_role", rf"(?<={_ZH_ROLE}\s?)(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
+                               r"(?=的|也|是|要|在|和|，|,|。|\s|$)", 0.55),
+            Pattern("zh_leading", rf"(?<![\p{{Han}}])(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
+                                  r"(?=住在|是|在|要|想|的|和|跟|今年|出生|\s|[，,。])", 0.55),
+            Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은|신청인은|신청자는|세대주는|"
+                                r"남편은|아내는|대리인은)\s?)\p{Hangul}{2,4}"
                                 r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며))", 0.75),
             Pattern("ko_title", r"(?<![\p{Hangul}])\p{Hangul}{2,4}(?=\s?(?:씨|님))",
                     0.45),
+            # a three-syllable name (family name first) before the copula: 김하윤입니다
+            Pattern("ko_copula", rf"(?<![\p{{Hangul}}]){_KO_SURNAMES}\p{{Hangul}}{{2}}"
+                                 r"(?=\s?입니다|이에요|예요|이고|이며|이라고|라고)", 0.5),
             Pattern("vi_intro", rf"(?<=(?i:tên tôi là|tôi tên là|tôi là|tên là|họ tên là|tên)\s)"
                                 rf"{_LATIN_NAME}", 0.75),
         ]
