@@ -260,7 +260,11 @@
     return td;
   }
 
+  // Opening the page loads the trail and a filter may be submitted before that answer came:
+  // only the latest request may fill the table (a late answer would append its rows).
+  let eventsRequest = 0;
   async function loadEvents(more) {
+    const mine = ++eventsRequest;
     if (!more) cursor = 0;
     const from = $("ev-from").value, to = $("ev-to").value;
     const params = query({since: from ? dayStart(from) : null, until: to ? dayAfter(to) : null,
@@ -271,6 +275,8 @@
     if (!more) body.replaceChildren();
     try {
       const page = await api("GET", `/v1/audit/events?${params}`);
+      if (mine !== eventsRequest) return;
+      if (!more) body.replaceChildren();
       for (const e of page.events) {
         const tr = document.createElement("tr");
         tr.dataset.seq = e.seq;
@@ -282,7 +288,7 @@
       cursor = page.next_cursor;
       $("events-more").hidden = cursor === null;
     } catch {
-      body.replaceChildren();
+      if (mine === eventsRequest) body.replaceChildren();
     }
   }
   $("events-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadEvents(false); });
