@@ -41,8 +41,8 @@ class EngineOptions:
     batch_size: int = 8
     beam_size: int = 5
     no_speech_threshold: float = 0.6
-    vad_onset: float = 0.5
-    vad_offset: float = 0.363
+    vad_onset: float = 0.25  # see RecognitionSettings.vad_onset
+    vad_offset: float = 0.15
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
