@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _corpus() -> list[Any]:
-    path = ROOT / "services" / "redaction" / "eval" / "corpus.py"
+    folder = ROOT / "services" / "redaction" / "eval"
+    if str(folder) not in sys.path:  # corpus.py imports its sibling `sample` as a script does
+        sys.path.insert(0, str(folder))
+    path = folder / "corpus.py"
     spec = importlib.util.spec_from_file_location("madoguchi_redaction_eval_corpus", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
