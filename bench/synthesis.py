@@ -70,16 +70,19 @@ def engines_in_process(repeats: int = 2) -> dict[str, Any]:
     return result
 
 
-def _english(limit: int) -> list[str]:
-    lines = [line.split("\t")[1] for line in CORPUS.read_text().splitlines()
+def _corpus(column: int, limit: int) -> list[str]:
+    """The fixture corpus's Japanese (column 0) or English (1) sentences."""
+    pairs = [line.split("\t") for line in CORPUS.read_text().splitlines()
              if line and not line.startswith("#") and "\t" in line]
-    return lines[:limit]
+    return [pair[column] for pair in pairs][:limit]
 
 
 def _japanese(limit: int) -> list[str]:
-    lines = [line.split("\t")[0] for line in CORPUS.read_text().splitlines()
-             if line and not line.startswith("#") and "\t" in line]
-    return lines[:limit]
+    return _corpus(0, limit)
+
+
+def _english(limit: int) -> list[str]:
+    return _corpus(1, limit)
 
 
 async def _send(session: Session, speaker: str, **body: str) -> tuple[str, float]:

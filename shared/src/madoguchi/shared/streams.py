@@ -249,34 +249,18 @@ async def apply_topology(js: JetStreamContext, retention: Retention | None = Non
 
 async def _apply_buckets(js: JetStreamContext, retention: Retention) -> list[str]:
     changes = []
-    try:
-        await js.object_store(AUDIO_BUCKET)
-    except (BucketNotFoundError, NotFoundError):
-        await js.create_object_store(
-            AUDIO_BUCKET,
-            config=ObjectStoreConfig(
-                bucket=AUDIO_BUCKET,
-                description="Utterance audio until recognised (personal data)",
+    for bucket, description in (
+        (AUDIO_BUCKET, "Utterance audio until recognised (personal data)"),
+        (SPEECH_BUCKET, "Synthesised translations until the session closes (personal data)"),
+    ):
+        try:
+            await js.object_store(bucket)
+        except (BucketNotFoundError, NotFoundError):
+            await js.create_object_store(bucket, config=ObjectStoreConfig(
+                bucket=bucket, description=description,
                 ttl=retention.conversation_max_age.total_seconds(),
-                storage=StorageType.FILE,
-                replicas=retention.replicas,
-            )
-        )
-        changes.append(f"object store {AUDIO_BUCKET} created")
-    try:
-        await js.object_store(SPEECH_BUCKET)
-    except (BucketNotFoundError, NotFoundError):
-        await js.create_object_store(
-            SPEECH_BUCKET,
-            config=ObjectStoreConfig(
-                bucket=SPEECH_BUCKET,
-                description="Synthesised translations until the session closes (personal data)",
-                ttl=retention.conversation_max_age.total_seconds(),
-                storage=StorageType.FILE,
-                replicas=retention.replicas,
-            )
-        )
-        changes.append(f"object store {SPEECH_BUCKET} created")
+                storage=StorageType.FILE, replicas=retention.replicas))
+            changes.append(f"object store {bucket} created")
     for bucket, ttl, history, description in (
         (CREDENTIALS_BUCKET, None, retention.credentials_history, "Device/staff credential hashes"),
         (IDEMPOTENCY_BUCKET, retention.duplicate_window * 30, 1, "Idempotency-Key -> utterance"),
