@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -98,11 +98,9 @@ def test_one_key_format_clear_errors_and_auditor_accounts(postgres_dsn: str,
 def test_verify_report_checks_a_pdf_offline(postgres_dsn: str, tmp_path: Path) -> None:
     """The erasure report's attached evidence, checked with no database: good, then with a
     certificate altered inside the attachment."""
-    from datetime import date
-
     from pypdf import PdfReader, PdfWriter
 
-    from madoguchi.audit.erasure_report import ATTACHMENT, build_document, render_pdf
+    from madoguchi.audit.erasure_report import ATTACHMENT, JST, build_document, render_pdf
 
     runner = CliRunner()
     assert runner.invoke(app, ["audit", "migrate", "--dsn", postgres_dsn]).exit_code == 0
@@ -114,7 +112,7 @@ def test_verify_report_checks_a_pdf_offline(postgres_dsn: str, tmp_path: Path) -
                 actor=AuditActor(service="ingest"), attributes={"remaining_messages": 0})])
 
     async def report() -> bytes:
-        today = date.today()
+        today = datetime.now(JST).date()  # the report's days are the ward's (JST), not UTC
         async with await connect_app(postgres_dsn) as conn:
             document = await build_document(conn, today - timedelta(days=1), today)
         return render_pdf(document, "carol")
