@@ -227,3 +227,30 @@ async def test_a_flood_of_bad_sign_ins_is_throttled_and_bounded(secure_nats: Sec
     throttled = [e for e in events if e["attributes"].get("reason_code") == "throttled"]
     assert 1 <= len(throttled) <= 70  # bounded: the flood does not flood the trail
     await admin.close()
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+async def test_a_forged_forwarded_address_does_not_escape_the_per_source_limit(
+    secure_nats: SecureNats, trusted: bool,
+) -> None:
+    """A client that puts a new X-Forwarded-For on each guess: unless its peer is a configured
+    proxy, the limit keys on the peer and throttles it (uvicorn's default trusted the header
+    from localhost). With the proxy configured, each forwarded client has its own limit."""
+    admin = await admin_client(secure_nats)
+    tablet = await enrol(admin)
+    settings = ingest_settings(secure_nats, auth=AuthSettings(
+        token_secret=TOKEN_SECRET, max_failures=1000, login_burst_per_source=3,
+        logins_per_minute_per_source=3, hash_concurrency=2))
+    if trusted:
+        settings = settings.model_copy(update={"http": settings.http.model_copy(
+            update={"forwarded_allow_ips": ["127.0.0.1"]})})
+    async with running_ingest(settings) as ingest, ingest.client() as http:
+        attempt = {"device_id": tablet.device_id, "device_secret": "guess",
+                   "staff_id": tablet.staff_id, "password": "guess"}
+        codes = [(await http.post("/v1/auth/login", json=attempt, headers={
+            "X-Forwarded-For": f"203.0.113.{n}"})).status_code for n in range(10)]
+    if trusted:
+        assert codes.count(429) == 0, codes  # ten clients behind the ingress, one guess each
+    else:
+        assert codes.count(429) >= 6, codes  # one client, whatever it claims
+    await admin.close()

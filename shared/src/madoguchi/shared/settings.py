@@ -39,6 +39,11 @@ class NatsSettings(BaseModel):
 class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=0, ge=0, le=65535, description="0: pick a free port")
+    forwarded_allow_ips: list[str] = Field(
+        default_factory=list, max_length=32,
+        description="Addresses or CIDRs of the proxies (the ingress controller) whose "
+                    "X-Forwarded-For names the client. Empty: the header is ignored and the "
+                    "peer is the client (uvicorn would otherwise trust it from localhost).")
 
 
 class ServiceSettings(BaseSettings):

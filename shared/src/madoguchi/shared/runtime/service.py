@@ -230,9 +230,14 @@ class ServiceRuntime:
             raise
         app = self._app or Starlette()
         app.router.routes[:0] = health_routes(self.name, self.readiness, self.details)
+        # Sign-in limits key on the client address: X-Forwarded-For only from the configured
+        # proxies. uvicorn's default trusts it from localhost, where any local process (or a
+        # mesh sidecar passing the client's own header on) could pick its own address.
+        proxies = self.settings.http.forwarded_allow_ips
         config = uvicorn.Config(
             app, host=self.settings.http.host, port=self.settings.http.port,
             log_config=None, access_log=False, lifespan="off",
+            proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
         )
         server = uvicorn.Server(config)
         # startup()/shutdown() rather than serve(): our signal handlers own the shutdown order
