@@ -30,6 +30,15 @@ from madoguchi.testing.ingest.harness import TOKEN_SECRET, Tablet, admin_client,
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_MODEL = ROOT / "services" / "translation" / "tests" / "fixture_model"
+FIXTURE_CORPUS = ROOT / "services" / "translation" / "fixture_model" / "corpus.tsv"
+
+
+def fixture_sentences(column: int, limit: int = 40) -> list[str]:
+    """The fixture model's training corpus: Japanese (column 0) or English (1) sentences, the
+    ones it translates well (the benchmark measures the services, not the toy model)."""
+    pairs = [line.split("\t") for line in FIXTURE_CORPUS.read_text().splitlines()
+             if line and not line.startswith("#") and "\t" in line]
+    return [pair[column] for pair in pairs][:limit]
 UNLIMITED = {"LIMITS__REQUESTS_PER_MINUTE": "10000000", "LIMITS__BURST": "1000000"}
 
 

@@ -26,13 +26,12 @@ from bench.stack import (
     FIXTURE_MODEL,
     BenchProcess,
     Session,
+    fixture_sentences,
     ingest_process,
     start_nats,
     tablet_session,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "services" / "translation" / "fixture_model" / "corpus.tsv"
 E2E_CLIP = "ja_yoshi.wav"
 _keys = itertools.count()
 
@@ -102,9 +101,7 @@ def recognition_in_process(model_path: Path, model_id: str, repeats: int) -> dic
 
 
 def _sentences(limit: int = 40) -> list[str]:
-    lines = [line.split("\t")[0] for line in CORPUS.read_text().splitlines()
-             if line and not line.startswith("#") and "\t" in line]
-    return lines[:limit]
+    return fixture_sentences(0, limit)
 
 
 async def translation_in_process(sentences: list[str]) -> dict[str, Any]:

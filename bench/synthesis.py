@@ -15,7 +15,6 @@ is speech. Records, never asserts.
 
 from __future__ import annotations
 
-import itertools
 import statistics
 import time
 from pathlib import Path
@@ -26,14 +25,11 @@ from bench.stack import (
     FIXTURE_MODEL,
     BenchProcess,
     Session,
+    fixture_sentences,
     ingest_process,
     start_nats,
     tablet_session,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "services" / "translation" / "fixture_model" / "corpus.tsv"
-_keys = itertools.count()
 
 
 def _phrases(language: str, limit: int = 16) -> list[str]:
@@ -70,19 +66,12 @@ def engines_in_process(repeats: int = 2) -> dict[str, Any]:
     return result
 
 
-def _corpus(column: int, limit: int) -> list[str]:
-    """The fixture corpus's Japanese (column 0) or English (1) sentences."""
-    pairs = [line.split("\t") for line in CORPUS.read_text().splitlines()
-             if line and not line.startswith("#") and "\t" in line]
-    return [pair[column] for pair in pairs][:limit]
-
-
 def _japanese(limit: int) -> list[str]:
-    return _corpus(0, limit)
+    return fixture_sentences(0, limit)
 
 
 def _english(limit: int) -> list[str]:
-    return _corpus(1, limit)
+    return fixture_sentences(1, limit)
 
 
 async def _send(session: Session, speaker: str, **body: str) -> tuple[str, float]:

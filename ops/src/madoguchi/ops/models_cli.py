@@ -19,9 +19,13 @@ DIR_HELP = "Models folder. Env: MADOGUCHI_MODELS_DIR (default <MADOGUCHI_HOME>/m
 HOME = typer.Option(None, help="Local stack folder: its models/ is used. Env: MADOGUCHI_HOME.")
 
 
+def models_folder(models_dir: Path | None, home: Path | None = None) -> Path:
+    """`--models-dir`, else `<--home>/models`, else MADOGUCHI_MODELS_DIR (voices use it too)."""
+    return (models_dir or (home / "models" if home else default_models_dir())).resolve()
+
+
 def _store(models_dir: Path | None, home: Path | None = None) -> ModelStore:
-    folder = models_dir or (home / "models" if home else default_models_dir())
-    return ModelStore(folder.resolve())
+    return ModelStore(models_folder(models_dir, home))
 
 
 @models_app.command()

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import typer
 
-from madoguchi.shared.models.store import ModelStoreError, default_models_dir
+from madoguchi.ops.models_cli import HOME, models_folder
+from madoguchi.shared.models.store import ModelStoreError
 from madoguchi.shared.models.translation_languages import SUPPORTED_LANGUAGES
 from madoguchi.shared.models.voices import (
     BUILTIN,
@@ -26,11 +27,6 @@ from madoguchi.shared.models.voices import (
 voices_app = typer.Typer(no_args_is_help=True, help="Voices for speech output (synthesis)")
 
 DIR_HELP = "Models folder (voices are in its voices/). Env: MADOGUCHI_MODELS_DIR."
-HOME = typer.Option(None, help="Local stack folder: its models/ is used. Env: MADOGUCHI_HOME.")
-
-
-def _models_dir(models_dir: Path | None, home: Path | None) -> Path:
-    return (models_dir or (home / "models" if home else default_models_dir())).resolve()
 
 
 @voices_app.command("list")
@@ -40,7 +36,7 @@ def list_(models_dir: Path | None = typer.Option(None, help=DIR_HELP), home: Pat
           ) -> None:
     """Every voice (built-in and imported) with licence and source, then the voice each
     language gets (what synthesis would choose with no `VOICES` setting)."""
-    store = VoiceStore(_models_dir(models_dir, home))
+    store = VoiceStore(models_folder(models_dir, home))
     imported = store.installed(allow_non_commercial=True)
     typer.echo(f"{'VOICE':28} {'LANG':8} {'QUALITY':8} {'STATE':14} {'LICENCE':38} SOURCE")
     for voice in [*imported, *BUILTIN]:
@@ -94,7 +90,7 @@ def import_(
 ) -> None:
     """Install a Piper voice bundle (manifest.json + .onnx + .onnx.json), verifying every
     file's sha256 and its licence. Restart synthesis to use it."""
-    store = VoiceStore(_models_dir(models_dir, home))
+    store = VoiceStore(models_folder(models_dir, home))
     try:
         voice = store.import_bundle(bundle, allow_non_commercial=allow_non_commercial,
                                     force=force)
