@@ -673,7 +673,7 @@
       for (const c of state.cards.values()) if (c.speech) clearTimeout(c.speech.timer);
     }
     state.speech = {abort: new AbortController(), urls: new Set(), lastShown: {}, playing: {},
-                    seq: 0};
+                    seq: 0, closing: false};
   }
   resetSpeech();
 
@@ -803,8 +803,10 @@
   async function fetchSpeech(utteranceId) {
     if (!state.session || !state.auth) return null;
     const sessionId = state.session.session_id;
-    const {abort, urls} = state.speech;
+    const speech = state.speech;
+    const {abort, urls} = speech;
     for (let attempt = 0; attempt < 3; attempt++) {
+      if (speech.closing) return null;  // being erased: a download now would only get 409
       try {
         const response = await fetch(
           `${API}/sessions/${sessionId}/speech/${encodeURIComponent(utteranceId)}`,
@@ -1177,12 +1179,16 @@
   $("confirm-no").addEventListener("click", () => { $("confirm").hidden = true; });
   $("confirm-yes").addEventListener("click", async () => {
     $("confirm-yes").disabled = true;
+    // No speech download may be in flight or start while the session is erased.
+    state.speech.closing = true;
+    state.speech.abort.abort();
     try {
       const receipt = await call("POST", `/sessions/${state.session.session_id}/close`);
       endResults();
       resetConversation();
       showReceipt(receipt);
     } catch (err) {
+      resetSpeech();  // still open: speech may be fetched again
       if (!state.auth) return;
       setStatus("staff", "failed", `消去できませんでした: ${problem(err)} もう一度押してください。`);
     } finally {
