@@ -31,6 +31,11 @@ def corrector() -> TermCorrector:
     ("こせき等本をください。", "戸籍謄本をください。", "koseki-tohon"),
     ("せたいぬしのお名前を。", "世帯主のお名前を。", "setainushi"),
     ("まいなんばーかーどはありますか。", "マイナンバーカードはありますか。", "my-number-card"),
+    # A long term misheard on its first mora (ギ for イ): the rest of the reading carries it.
+    ("銀鑑登録をするには、ご本人が来てください。", "印鑑登録をするには、ご本人が来てください。",
+     "inkan-toroku"),
+    # を sounds like お, but a term never begins with a particle: を stays, 私します is the span.
+    ("証明書を私します。", "証明書をお渡しします。", "owatashi-shimasu"),
 ])
 def test_the_misheard_terms_of_the_issue_are_corrected(
         corrector: TermCorrector, heard: str, meant: str, term_id: str) -> None:
@@ -51,7 +56,8 @@ def test_correct_sentences_are_left_alone(corrector: TermCorrector) -> None:
     changed = {s: corrector.correct(s).text for s in sentences}
     assert {s: t for s, t in changed.items() if s != t} == {}
     for near_but_other in ("転居先の住所です。", "天気がいいですね。", "因果関係はありません。",
-                           "一時間ほどかかります。"):
+                           "一時間ほどかかります。", "住民票及び戸籍謄本が必要です。",
+                           "私が申請します。", "銀行の口座番号です。", "大里さんですね。"):
         assert corrector.correct(near_but_other).corrections == ()
 
 

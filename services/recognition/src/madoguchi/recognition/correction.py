@@ -7,9 +7,11 @@ KANJIDIC2 reading of each kanji, kana as written, 10 as ジュウ — and compar
 reading by an edit distance over that lattice (voicing and vowel-length differences cost half).
 
 A span is replaced when it sounds the same as a term of three morae or more, or close enough
-(one edit up to seven kana, two beyond, never more than a quarter of the term) and it is not
-itself one dictionary word: a real word that merely sounds near a term (a homophone Whisper
-chose on purpose) is left alone unless it sounds exactly like the term.
+(one edit up to seven kana, two beyond, never more than a quarter of the term). A span that is
+one dictionary word is replaced only when the dictionary reads it as the term: Whisper chose
+that word on purpose, and a family name's kanji read another way can sound like a term. A span
+never begins on a particle; a term under six kana must match on its first mora (short terms
+are where chance matches lie), a longer one may be misheard there (銀鑑登録).
 """
 
 from __future__ import annotations
@@ -101,8 +103,10 @@ class TermCorrector:
                                                             and found in c.term.text)
                              for s, e, found in exact)]
         # Sound covered minus three per edit: 住民票の写し (one edit) beats the 住民票 inside
-        # it, 戸籍謄本 (exact) beats 戸籍抄本 (two edits) for こせき等本.
-        candidates.sort(key=lambda c: len(c.term.reading or "") - 3 * c.cost, reverse=True)
+        # it, 戸籍謄本 (exact) beats 戸籍抄本 (two edits) for こせき等本. Then the shorter span:
+        # 私します, not 書を私します (書 may be read カ), becomes お渡しします.
+        candidates.sort(key=lambda c: (len(c.term.reading or "") - 3 * c.cost,
+                                       c.start - c.end), reverse=True)
         chosen: list[_Candidate] = []
         for candidate in candidates:
             if all(candidate.end <= c.start or candidate.start >= c.end for c in chosen):
@@ -125,12 +129,13 @@ class TermCorrector:
     def _matches(self, term: Term, text: str, tokens: list[Token], boundaries: set[int],
                  starts_at: dict[int, list[_Edge]]) -> list[_Candidate]:
         wanted = term.reading or ""
-        first = wanted[0].translate(_SEION)
         limit = _allowed_cost(len(wanted))
         found: list[_Candidate] = []
         for token in tokens:
             s = token.start
-            if not any(e.reading[:1].translate(_SEION) == first for e in starts_at.get(s, ())):
+            if token.particle:
+                continue
+            if not self._may_start(starts_at, s, wanted):
                 continue
             rows: dict[int, list[float]] = {s: [float(j) for j in range(len(wanted) + 1)]}
             horizon = s + len(wanted) + 2
@@ -152,7 +157,7 @@ class TermCorrector:
             if best_end is None:
                 continue
             span = text[s:best_end]
-            if term.text in span or (best_cost > 0 and not self._assembled(tokens, s, best_end)):
+            if term.text in span or not self._may_replace(tokens, s, best_end, best_cost, wanted):
                 continue
             if best_cost == 0 and len(wanted) < 3:
                 continue
@@ -160,10 +165,34 @@ class TermCorrector:
         return sorted(found, key=lambda c: c.cost)
 
     @staticmethod
-    def _assembled(tokens: list[Token], start: int, end: int) -> bool:
-        """True unless the span is one known dictionary word (which Whisper meant)."""
+    def _may_start(starts_at: dict[int, list[_Edge]], start: int, wanted: str) -> bool:
+        """A span sounds like the term from its first mora on, or (a term of six kana or more)
+        from its second, the first misheard or lost (銀鑑登録 for 印鑑登録, 私します for
+        お渡しします). Most starts fail here, before any edit distance is computed."""
+        first, second = (k.translate(_SEION) for k in wanted[:2])
+        for edge in starts_at.get(start, ()):
+            heard = edge.reading.translate(_SEION)
+            if heard[:1] == first:
+                return True
+            if len(wanted) < 6:
+                continue
+            if second in (heard[:1], heard[1:2]):
+                return True
+            if len(heard) == 1 and any(e.reading[:1].translate(_SEION) == second
+                                       for e in starts_at.get(edge.end, ())):
+                return True
+        return False
+
+    @staticmethod
+    def _may_replace(tokens: list[Token], start: int, end: int, cost: float,
+                     wanted: str) -> bool:
+        """A span of several words (or an unknown one) may become a term that it sounds like;
+        one dictionary word only when the dictionary reads it as the term (Whisper chose that
+        word: 大里 is オオサト, a family name, though its kanji can also be read ダイリ)."""
         inside = [t for t in tokens if t.start >= start and t.end <= end]
-        return len(inside) > 1 or any(t.oov for t in inside)
+        if len(inside) > 1 or any(t.oov for t in inside):
+            return True
+        return cost == 0 and all(t.reading == wanted for t in inside)
 
     @staticmethod
     def _apply(text: str, chosen: list[_Candidate]) -> Corrected:

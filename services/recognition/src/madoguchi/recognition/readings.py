@@ -78,6 +78,9 @@ class Token:
     reading: str | None
     """Sudachi's reading (katakana, folded); None for an out-of-vocabulary token."""
     oov: bool
+    particle: bool = False
+    """A case or binding particle (を, は, に ...): no term begins with one, though を sounds like
+    the お that begins many (を私します is not お渡しします)."""
 
 
 class Reader:
@@ -100,7 +103,8 @@ class Reader:
         for m in morphemes:
             oov = bool(m.is_oov())
             reading = None if oov else katakana(m.reading_form())
-            found.append(Token(m.begin(), m.end(), m.surface(), reading or None, oov))
+            found.append(Token(m.begin(), m.end(), m.surface(), reading or None, oov,
+                               m.part_of_speech()[0] == "助詞"))
         return found
 
     def reading(self, text: str) -> str:
