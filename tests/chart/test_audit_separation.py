@@ -43,7 +43,7 @@ def test_audit_pods_neither_migrate_nor_sign_and_pin_the_signer(render: Render) 
     assert _secret_names(audit) == {"madoguchi-audit-dsn", "madoguchi-nats-users",
                                     "madoguchi-nats-ca"}
     for where, spec in pods_of(objects):  # the key and the owner's DSN: one pod each
-        if where != "CronJob/madoguchi-audit-signer":
+        if not where.startswith("CronJob/madoguchi-audit-signer"):
             assert "madoguchi-audit-signing-key" not in _secret_names(spec), where
         if where != "Job/madoguchi-audit-migrate":
             assert "madoguchi-audit-owner-dsn" not in _secret_names(spec), where
@@ -63,15 +63,25 @@ def test_migrations_run_as_the_owner_in_a_hook_job_before_the_pods(render: Rende
     assert int(policy["metadata"]["annotations"]["helm.sh/hook-weight"]) < 0  # before the Job
 
 
-def test_the_signer_is_its_own_cronjob_with_its_own_key_and_login(render: Render) -> None:
-    objects = render()
-    spec = _pod(objects, "CronJob/madoguchi-audit-signer")
-    assert spec["containers"][0]["args"] == ["python", "-m", "madoguchi.audit.signer", "--once"]
+@pytest.mark.parametrize(("name", "args"), [
+    ("madoguchi-audit-signer", ["--once"]),  # every 5 min: the rows since its last checkpoint
+    ("madoguchi-audit-signer-full", ["--once", "--full"]),  # daily: every row
+])
+def test_the_signer_is_its_own_cronjob_with_its_own_key_and_login(
+        render: Render, name: str, args: list[str]) -> None:
+    objects = render({"auditSigner": {"fullSchedule": "5 4 * * *"}})
+    spec = _pod(objects, f"CronJob/{name}")
+    assert spec["containers"][0]["args"] == ["python", "-m", "madoguchi.audit.signer", *args]
     assert spec["serviceAccountName"] == "madoguchi-audit-signer"
     assert _secret_names(spec) == {"madoguchi-audit-signer-dsn", "madoguchi-audit-signing-key"}
     assert not any(k.startswith("MADOGUCHI_AUDIT_SIGNER_NATS") for k in _env(spec))
     (volume,) = [v for v in spec["volumes"] if "secret" in v]
     assert volume["secret"]["items"] == [{"key": "signing-key", "path": "signing-key.pem"}]
+    job = next(o for o in objects if o["kind"] == "CronJob" and o["metadata"]["name"] == name)
+    assert job["spec"]["timeZone"] == "Asia/Tokyo" and job["spec"]["concurrencyPolicy"] == "Forbid"
+    full = name.endswith("-full")
+    assert job["spec"]["schedule"] == ("5 4 * * *" if full else "*/5 * * * *")
+    assert job["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"] == (3600 if full else 240)
 
 
 def test_rendering_fails_without_the_signers_public_key(render: Render) -> None:

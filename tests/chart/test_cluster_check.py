@@ -15,7 +15,7 @@ from madoguchi.ops.cluster_check import JAPANESE_REGIONS, Finding, check_all
 
 DIGEST = "sha256:" + "ab" * 32
 SERVICES = ("ingest", "recognition", "translation", "redaction", "synthesis", "audit")
-JOBS = ("audit-migrate", "audit-signer")  # run the audit image
+JOBS = ("audit-migrate", "audit-signer", "audit-signer-full")  # run the audit image
 Objects = list[dict]
 
 

@@ -55,7 +55,8 @@ def approved(
     }
     # The audit schema migration Job and the checkpoint signer reach PostgreSQL and DNS only.
     for job in (ep(NAMESPACE, "madoguchi-audit-migrate", "Job"),
-                ep(NAMESPACE, "madoguchi-audit-signer", "CronJob")):
+                ep(NAMESPACE, "madoguchi-audit-signer", "CronJob"),
+                ep(NAMESPACE, "madoguchi-audit-signer-full", "CronJob")):
         edges |= {(job, ep("postgres", "madoguchi-audit-db"), TCP % 5432),
                   (job, ep("kube-system", "kube-dns"), DNS)}
     for service in services:

@@ -38,7 +38,7 @@ def test_every_pod_meets_restricted(render: Callable[..., Objects]) -> None:
     gpu = {"services": {"recognition": {"variant": "cuda", "gpu": {"enabled": True}}}}
     for objects in (render(), render(gpu)):
         pods = list(pods_of(objects))
-        assert len(pods) == 9  # six services, NATS, the migration Job, the signer
+        assert len(pods) == 10  # six services, NATS, the migration Job, the signer's two runs
         for name, spec in pods:
             assert_restricted(name, spec)
 

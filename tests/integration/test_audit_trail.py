@@ -57,8 +57,15 @@ async def _sign(dsn: str, key: Ed25519PrivateKey) -> Checkpoint | None:
 
 
 def test_migrations_up_and_down(postgres_dsn: str) -> None:
-    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4, 5]
     assert migrate.upgrade(postgres_dsn) == []
+    frontier = ("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                "'audit_checkpoints' AND column_name = 'frontier'")
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(frontier).fetchone() == (1,)
+    assert migrate.downgrade(postgres_dsn, 4) == [5]
+    with psycopg.connect(postgres_dsn) as conn:
+        assert conn.execute(frontier).fetchone() == (0,)
     sender_scoped = "SELECT count(*) FROM pg_indexes WHERE indexname = 'audit_events_sender_event'"
     with psycopg.connect(postgres_dsn) as conn:
         assert conn.execute(sender_scoped).fetchone() == (1,)
@@ -79,7 +86,7 @@ def test_migrations_up_and_down(postgres_dsn: str) -> None:
     with psycopg.connect(postgres_dsn) as conn:
         assert conn.execute(tables).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (0,)
-    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4]
+    assert migrate.upgrade(postgres_dsn) == [1, 2, 3, 4, 5]
 
 
 async def test_append_is_exactly_once_and_chained(
@@ -267,3 +274,87 @@ async def test_inclusion_and_consistency_proofs_from_the_store(
     assert not merkle.verify_consistency(5, 13, big.root_hash, big.root_hash, proof)
     with pytest.raises(merkle.ProofError):
         await inclusion(conn, 1, 99)
+
+
+async def _sign_since(dsn: str, key: Ed25519PrivateKey) -> Checkpoint | None:
+    """The signer's frequent run: only the rows after its last checkpoint."""
+    async with await connect_signer(dsn) as signer:
+        return await create_checkpoint(signer, key, full=False)
+
+
+async def test_the_signer_rehashes_only_the_rows_since_its_last_checkpoint(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    dsn, conn, writer = trail
+    key = generate_signing_key(tmp_path / "signing.pem")
+    await writer.append([event(n) for n in range(1, 12)])
+    assert (await _sign_since(dsn, key)) is not None  # no checkpoint yet: all 11 rows
+    await writer.append([event(n) for n in range(12, 19)])
+    with caplog.at_level("INFO", logger="madoguchi.audit.ledger"):
+        resumed = await _sign_since(dsn, key)
+    assert resumed is not None and resumed.tree_size == 18
+    [signed] = [r for r in caplog.records if r.getMessage() == "checkpoint signed"]
+    assert (signed.rows_rehashed, signed.verified_from) == (7, 12)  # type: ignore[attr-defined]
+    full = await verify_chain(conn, trusted_keys={public_bytes(key.public_key())})
+    assert full.ok and (full.root, full.head) == (resumed.root_hash, resumed.head_hash)
+    assert full.rows_rehashed == 18
+
+
+async def test_the_incremental_signer_refuses_a_rewritten_history(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+) -> None:
+    """Attacks on the rows it does not read again: rewriting an old row and rehashing every
+    later one (the new rows no longer link to the signed head), or removing rows from the
+    end (the signed head is gone)."""
+    from madoguchi.audit.ledger import ChainBroken
+
+    dsn, _, writer = trail
+    key = generate_signing_key(tmp_path / "signing.pem")
+    await writer.append([event(n) for n in range(1, 9)])
+    assert (await _sign_since(dsn, key)) is not None
+    await writer.append([event(n) for n in range(9, 13)])
+    _as_superuser(dsn, "UPDATE audit_events SET outcome = 'denied' WHERE seq = 3")
+    _rehash_from(dsn, 3)
+    with pytest.raises(ChainBroken) as broken:
+        await _sign_since(dsn, key)
+    assert broken.value.report.first_bad_seq == 9  # the first new row: its link is not the head
+    assert any("checkpoint 8" in f.problem for f in broken.value.report.findings)
+    _as_superuser(dsn, "DELETE FROM audit_events WHERE seq >= 6")
+    with pytest.raises(ChainBroken) as broken:
+        await _sign_since(dsn, key)
+    assert broken.value.report.first_bad_seq == 8
+
+
+async def test_a_forged_frontier_is_not_trusted_and_an_old_edit_waits_for_the_full_run(
+    trail: tuple[str, AsyncConn, AuditWriter], tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The frontier is not signed: a DBA who rewrites it (to make the next checkpoint vouch
+    for another tree) is caught because it no longer hashes to the signed root, and the signer
+    verifies everything instead. An edit in place under an old checkpoint (row_hash left
+    stale) is outside the incremental pass; the daily full run refuses it."""
+    from madoguchi.audit.ledger import ChainBroken
+
+    dsn, conn, writer = trail
+    key = generate_signing_key(tmp_path / "signing.pem")
+    await writer.append([event(n) for n in range(1, 8)])
+    assert (await _sign_since(dsn, key)) is not None
+    await writer.append([event(8)])
+    _as_superuser(dsn, "UPDATE audit_checkpoints SET frontier = "
+                       "overlay(frontier placing '\\xff'::bytea from 1 for 1)")
+    with caplog.at_level("INFO", logger="madoguchi.audit.ledger"):
+        signed = await _sign_since(dsn, key)
+    assert signed is not None and signed.tree_size == 8
+    assert any("frontier does not match" in r.getMessage() for r in caplog.records)
+    [made] = [r for r in caplog.records if r.getMessage() == "checkpoint signed"]
+    assert made.rows_rehashed == 8  # type: ignore[attr-defined]  # the whole trail, not 1
+    assert (await verify_chain(conn)).root == signed.root_hash
+
+    await writer.append([event(9)])
+    _as_superuser(dsn, "UPDATE audit_events SET outcome = 'denied' WHERE seq = 2")
+    assert (await _sign_since(dsn, key)) is not None  # the known limit of the quick pass
+    with pytest.raises(ChainBroken) as broken:
+        async with await connect_signer(dsn) as signer:
+            await create_checkpoint(signer, key, full=True)
+    assert broken.value.report.first_bad_seq == 2

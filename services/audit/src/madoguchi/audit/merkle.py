@@ -151,6 +151,20 @@ class CompactRange:
         self.size = 0
         self._peaks: list[bytes] = []  # roots of perfect subtrees, largest first
 
+    def frontier(self) -> bytes:
+        """The peaks, concatenated: with the size, all it takes to go on appending."""
+        return b"".join(self._peaks)
+
+    @classmethod
+    def resume(cls, size: int, frontier: bytes) -> CompactRange:
+        """The range `frontier()` returned at `size` (one peak per set bit of the size)."""
+        peaks = [frontier[i:i + 32] for i in range(0, len(frontier), 32)]
+        if size < 0 or len(frontier) % 32 or len(peaks) != size.bit_count():
+            raise ProofError(f"a frontier of {len(peaks)} peaks cannot be a tree of {size}")
+        compact = cls()
+        compact.size, compact._peaks = size, peaks
+        return compact
+
     def append(self, leaf: bytes) -> None:
         self.size += 1
         self._peaks.append(leaf)

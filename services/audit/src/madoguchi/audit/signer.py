@@ -1,10 +1,12 @@
-"""`python -m madoguchi.audit.signer [--once]`: the checkpoint signer.
+"""`python -m madoguchi.audit.signer [--once] [--full]`: the checkpoint signer.
 
 Its own process (a CronJob in the chart), its own Ed25519 key and its own database login, a
 member of `madoguchi_audit_signer` only: it reads the trail and adds checkpoints, and cannot
 write events. The audit pods that append events hold no signing key and trust only this key's
-public half (`checkpoint_public_key`). The signer verifies the whole chain first, and existing
-checkpoints against its own key, and refuses to vouch for a broken trail (exit 1).
+public half (`checkpoint_public_key`). The signer verifies the chain first, and refuses to
+vouch for a broken trail (exit 1): by default only the rows added since its last checkpoint
+(from that checkpoint's head and Merkle frontier, so a run costs what was added, not the whole
+trail); with `--full` every row and every checkpoint (the chart runs that daily).
 """
 
 from __future__ import annotations
@@ -45,15 +47,15 @@ class SignerSettings(BaseSettings):
         "their checkpoints still verify.")
 
 
-async def sign_once(dsn: str, key_file: Path, previous: set[bytes] | None = None,
-                    ) -> Checkpoint | None:
+async def sign_once(dsn: str, key_file: Path, previous: set[bytes] | None = None, *,
+                    full: bool = False) -> Checkpoint | None:
     key = load_signing_key(key_file)
     trusted = {public_bytes(key.public_key())} | (previous or set())
     async with await connect_signer(dsn) as conn:
-        return await create_checkpoint(conn, key, trusted_keys=trusted)
+        return await create_checkpoint(conn, key, trusted_keys=trusted, full=full)
 
 
-async def _run(settings: SignerSettings, once: bool) -> int:
+async def _run(settings: SignerSettings, once: bool, full: bool = False) -> int:
     if settings.database.dsn is None or settings.key_file is None:
         log.error("MADOGUCHI_AUDIT_SIGNER_DATABASE__DSN and MADOGUCHI_AUDIT_SIGNER_KEY_FILE "
                   "are required")
@@ -62,7 +64,7 @@ async def _run(settings: SignerSettings, once: bool) -> int:
     while True:
         try:
             previous = {bytes.fromhex(k) for k in settings.previous_public_keys.split(",") if k}
-            made = await sign_once(dsn, settings.key_file, previous)
+            made = await sign_once(dsn, settings.key_file, previous, full=full)
             log.info("checkpoint signed" if made else "no new rows",
                      extra={"tree_size": made.tree_size if made else None})
         except ChainBroken as exc:
@@ -84,11 +86,14 @@ async def _run(settings: SignerSettings, once: bool) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m madoguchi.audit.signer")
     parser.add_argument("--once", action="store_true", help="sign once and exit (CronJob)")
+    parser.add_argument("--full", action="store_true",
+                        help="verify every row and checkpoint, not only the rows added since "
+                             "the last checkpoint")
     args = parser.parse_args(argv)
     from madoguchi.shared.runtime.logs import configure_logging
 
     configure_logging("audit-signer", "INFO", "json")
-    sys.exit(asyncio.run(_run(SignerSettings(), args.once)))
+    sys.exit(asyncio.run(_run(SignerSettings(), args.once, args.full)))
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ Checks, in one pass over the rows in `seq` order:
   the recomputed hashes at its size, carries a valid signature, and — if trusted public keys are
   given — was signed by one of them. A checkpoint larger than the table means rows were removed
   from the end; a root mismatch with an intact chain means the chain was rewritten and rehashed.
+
+`since` resumes after a checkpoint already verified (the signer's incremental pass): only the
+later rows are read and rehashed, from the checkpoint's head and Merkle frontier.
 """
 
 from __future__ import annotations
@@ -21,6 +24,17 @@ from madoguchi.audit.db import AsyncConn
 from madoguchi.audit.merkle import CompactRange
 
 _SELECT_ROWS = f"SELECT {', '.join(COLUMNS)}, row_hash FROM audit_events ORDER BY seq"  # noqa: S608
+_SELECT_ROWS_AFTER = (f"SELECT {', '.join(COLUMNS)}, row_hash FROM audit_events "  # noqa: S608
+                      "WHERE seq > %s ORDER BY seq")
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where a verification may start: a checkpoint whose rows were verified before, and the
+    tree's frontier at its size (which must hash to its signed root)."""
+
+    checkpoint: Checkpoint
+    compact: CompactRange
 
 
 @dataclass
@@ -34,10 +48,13 @@ class Finding:
 @dataclass
 class VerifyReport:
     rows: int = 0
+    rows_rehashed: int = 0
+    """Rows read and recomputed: all of them, or those after the `since` checkpoint."""
     checkpoints_checked: int = 0
     findings: list[Finding] = field(default_factory=list)
     root: bytes = b""
     head: bytes = GENESIS
+    frontier: bytes = b""
 
     @property
     def ok(self) -> bool:
@@ -69,20 +86,26 @@ async def load_checkpoints(conn: AsyncConn) -> list[Checkpoint]:
 
 async def verify_chain(
     conn: AsyncConn, *, external: list[Checkpoint] | None = None,
-    trusted_keys: set[bytes] | None = None,
+    trusted_keys: set[bytes] | None = None, since: Resume | None = None,
 ) -> VerifyReport:
-    report = VerifyReport()
+    start = since.checkpoint.tree_size if since else 0
+    report = VerifyReport(rows=start)
     async with conn.transaction():
         await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         stored = await load_checkpoints(conn)
         checkpoints = sorted([*stored, *(external or [])], key=lambda c: c.tree_size)
-        pending = list(checkpoints)
-        compact = CompactRange()
-        prev = GENESIS
-        expected_seq = 1
-        last_good_size = 0
+        pending = [c for c in checkpoints if c.tree_size > start]
+        compact = CompactRange.resume(start, since.compact.frontier()) if since else CompactRange()
+        if since and start:
+            await _check_resume_head(conn, since.checkpoint, report)
+        prev = since.checkpoint.head_hash if since else GENESIS
+        expected_seq = start + 1
+        last_good_size = start
         async with conn.cursor(name="audit_verify") as cur:
-            await cur.execute(_SELECT_ROWS.encode())
+            if since:
+                await cur.execute(_SELECT_ROWS_AFTER.encode(), (start,))
+            else:
+                await cur.execute(_SELECT_ROWS.encode())
             async for record in cur:
                 row = _row(record)
                 stored_hash = bytes(record[len(COLUMNS)])
@@ -102,6 +125,7 @@ async def verify_chain(
                 prev = recomputed
                 expected_seq += 1
                 report.rows += 1
+                report.rows_rehashed += 1
                 while pending and pending[0].tree_size == compact.size:
                     last_good_size = _check(pending.pop(0), compact, prev, last_good_size,
                                             trusted_keys, report)
@@ -114,8 +138,21 @@ async def verify_chain(
                 compact.size + 1, f"checkpoint of {checkpoint.tree_size} rows but only "
                 f"{compact.size} rows exist (rows removed from the end)", checkpoint=True))
     report.findings.sort(key=lambda f: f.seq)
-    report.root, report.head = compact.root(), prev
+    report.root, report.head, report.frontier = compact.root(), prev, compact.frontier()
     return report
+
+
+async def _check_resume_head(conn: AsyncConn, checkpoint: Checkpoint,
+                             report: VerifyReport) -> None:
+    """The checkpoint's last row is still there and still its head: rows removed from the end
+    (or the head rewritten) show here, since the rows before it are not read again."""
+    cur = await conn.execute("SELECT row_hash FROM audit_events WHERE seq = %s",
+                             (checkpoint.tree_size,))
+    found = await cur.fetchone()
+    if found is None or bytes(found[0]) != checkpoint.head_hash:
+        report.findings.append(Finding(
+            checkpoint.tree_size, f"checkpoint {checkpoint.tree_size}: its last row is "
+            f"{'gone' if found is None else 'changed'} (rows removed or rewritten)", True))
 
 
 def _check(checkpoint: Checkpoint, compact: CompactRange, head: bytes, last_good_size: int,

@@ -1,0 +1,1 @@
+ALTER TABLE audit_checkpoints DROP COLUMN frontier;
