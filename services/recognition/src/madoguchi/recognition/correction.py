@@ -157,7 +157,8 @@ class TermCorrector:
             if best_end is None:
                 continue
             span = text[s:best_end]
-            if term.text in span or not self._may_replace(tokens, s, best_end, best_cost, wanted):
+            if term.text in span or not self._may_replace(tokens, s, best_end, best_cost, wanted,
+                                                        term.text):
                 continue
             if best_cost == 0 and len(wanted) < 3:
                 continue
@@ -185,11 +186,13 @@ class TermCorrector:
 
     @staticmethod
     def _may_replace(tokens: list[Token], start: int, end: int, cost: float,
-                     wanted: str) -> bool:
+                     wanted: str, term: str) -> bool:
         """A span of several words (or an unknown one) may become a term that it sounds like;
         one dictionary word only when the dictionary reads it as the term (Whisper chose that
         word: 大里 is オオサト, a family name, though its kanji can also be read ダイリ)."""
         inside = [t for t in tokens if t.start >= start and t.end <= end]
+        if "".join(t.surface for t in inside if not t.particle) == term:
+            return False  # 郵送で請求 is the term's words as said, with a particle: not 郵送請求
         if len(inside) > 1 or any(t.oov for t in inside):
             return True
         return cost == 0 and all(t.reading == wanted for t in inside)
