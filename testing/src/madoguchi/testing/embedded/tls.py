@@ -31,8 +31,10 @@ def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
     path.chmod(0o600)
 
 
-def make_loopback_tls(directory: Path, common_name: str = "madoguchi-local") -> TlsFiles:
-    """Create (or reuse) a CA and a server certificate for localhost/127.0.0.1/::1."""
+def make_loopback_tls(directory: Path, common_name: str = "madoguchi-local", *,
+                      peer: bool = False) -> TlsFiles:
+    """Create (or reuse) a CA and a server certificate for localhost/127.0.0.1/::1; `peer`:
+    for client authentication too (a NATS route dials its peers with the same certificate)."""
     directory.mkdir(parents=True, exist_ok=True)
     files = TlsFiles(directory / "ca.pem", directory / "server.pem", directory / "server-key.pem")
     if all(p.exists() for p in (files.ca_file, files.cert_file, files.key_file)):
@@ -76,7 +78,9 @@ def make_loopback_tls(directory: Path, common_name: str = "madoguchi-local") -> 
             ]),
             critical=False,
         )
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), False)
+        .add_extension(x509.ExtendedKeyUsage(
+            [x509.oid.ExtendedKeyUsageOID.SERVER_AUTH,
+             *([x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH] if peer else [])]), False)
         .sign(ca_key, hashes.SHA256())
     )
     files.ca_file.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
