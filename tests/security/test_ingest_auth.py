@@ -229,13 +229,14 @@ async def test_a_flood_of_bad_sign_ins_is_throttled_and_bounded(secure_nats: Sec
     await admin.close()
 
 
-@pytest.mark.parametrize("trusted", [False, True])
+@pytest.mark.parametrize("trusted", [[], ["127.0.0.1"], ["127.0.0.0/8"]])
 async def test_a_forged_forwarded_address_does_not_escape_the_per_source_limit(
-    secure_nats: SecureNats, trusted: bool,
+    secure_nats: SecureNats, trusted: list[str],
 ) -> None:
     """A client that puts a new X-Forwarded-For on each guess: unless its peer is a configured
     proxy, the limit keys on the peer and throttles it (uvicorn's default trusted the header
-    from localhost). With the proxy configured, each forwarded client has its own limit."""
+    from localhost). With the proxy configured (an address, or the controller's pod CIDR as
+    the chart's `ingress.*.trustedProxies` gives it), each forwarded client has its own limit."""
     admin = await admin_client(secure_nats)
     tablet = await enrol(admin)
     settings = ingest_settings(secure_nats, auth=AuthSettings(
@@ -243,7 +244,7 @@ async def test_a_forged_forwarded_address_does_not_escape_the_per_source_limit(
         logins_per_minute_per_source=3, hash_concurrency=2))
     if trusted:
         settings = settings.model_copy(update={"http": settings.http.model_copy(
-            update={"forwarded_allow_ips": ["127.0.0.1"]})})
+            update={"forwarded_allow_ips": trusted})})
     async with running_ingest(settings) as ingest, ingest.client() as http:
         attempt = {"device_id": tablet.device_id, "device_secret": "guess",
                    "staff_id": tablet.staff_id, "password": "guess"}

@@ -77,6 +77,13 @@ spec:
   value: "0.0.0.0"
 - name: {{ $prefix }}HTTP__PORT
   value: {{ include "madoguchi.http" . | quote }}
+{{- with (get $root.Values.ingress .service) }}
+{{- with .trustedProxies }}
+{{- /* the ingress controller's pods: their X-Forwarded-For names the client (sign-in limits) */}}
+- name: {{ $prefix }}HTTP__FORWARDED_ALLOW_IPS
+  value: {{ toJson . | quote }}
+{{- end }}
+{{- end }}
 - name: {{ $prefix }}LOG_FORMAT
   value: json
 {{- with $root.Values.network.otlpCollector.endpoint }}
