@@ -193,3 +193,22 @@ async def _mallory_is_disabled(service: AuditService) -> None:
         cur = await conn.execute("SELECT disabled FROM auditors WHERE auditor_id = 'mallory'")
         row = await cur.fetchone()
     assert row is not None and row[0] is True
+
+
+async def test_requests_wait_for_a_free_connection_then_answer_503(
+    api: tuple[httpx.AsyncClient, AuditService],
+) -> None:
+    """At most `api_connections` at once: a request waits for one (and gets its answer when it
+    is free), or after `api_connection_wait_s` is told 503 with Retry-After; never a new
+    connection beyond the bound."""
+    import asyncio
+
+    client, service = api
+    service.settings = service.settings.model_copy(update={"api_connection_wait_s": 0.3})
+    service._api_connections = asyncio.Semaphore(1)  # as if api_connections were 1
+    async with service.connection():
+        busy = await client.get("/v1/audit/events", auth=("alice", PASSWORD))
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "5"
+        waiting = asyncio.ensure_future(client.get("/v1/audit/events", auth=("alice", PASSWORD)))
+        await asyncio.sleep(0.1)
+    assert (await waiting).status_code == 200

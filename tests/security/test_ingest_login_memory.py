@@ -11,14 +11,12 @@ control that shows the limit bites.
 
 from __future__ import annotations
 
-import asyncio
-import resource
 from pathlib import Path
 
-import httpx
 import pytest
 
 from madoguchi.testing.cluster import SecureNats
+from madoguchi.testing.embedded.memory import Request, cap_data_segment, flood
 from madoguchi.testing.embedded.services import ServiceProcess
 from madoguchi.testing.ingest.harness import STAFF_PASSWORD, admin_client, enrol
 from madoguchi.testing.stack import TOKEN_SECRET
@@ -28,13 +26,6 @@ from madoguchi.testing.stack import TOKEN_SECRET
 # 300 and 400 both pass with two and fail with six.
 HEADROOM = 320 * 2**20
 CLERKS = 4
-
-
-def _vm_data(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmData:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmData")
 
 
 async def _flood(secure: SecureNats, tmp_path: Path, hash_concurrency: int,
@@ -50,20 +41,16 @@ async def _flood(secure: SecureNats, tmp_path: Path, hash_concurrency: int,
         "AUTH__LOGINS_PER_MINUTE": "100000", "AUTH__MAX_FAILURES": "100000"}).start()
     try:
         assert process.process is not None
-        pid = process.process.pid
-        limit = _vm_data(pid) + HEADROOM
-        resource.prlimit(pid, resource.RLIMIT_DATA, (limit, limit))
+        cap_data_segment(process.process.pid, HEADROOM)
         bad = {"device_id": tablets[0].device_id, "device_secret": "guess",
                "staff_id": tablets[0].staff_id, "password": "guess"}
-        async with httpx.AsyncClient(base_url=process.url, timeout=120) as http:
-            flood = [http.post("/v1/auth/login", json=bad) for _ in range(100)]
-            clerks = [http.post("/v1/auth/login", json={
-                "device_id": t.device_id, "device_secret": t.device_secret,
-                "staff_id": t.staff_id, "password": STAFF_PASSWORD}) for t in tablets]
-            answers = await asyncio.gather(*flood[:50], *clerks, *flood[50:])
-            codes = [r.status_code for r in answers]
-            alive = (await http.get("/healthz")).status_code == 200
-        return codes[50:50 + CLERKS], codes[:50] + codes[50 + CLERKS:], alive
+
+        def clerk(body: dict[str, str]) -> Request:
+            return lambda http: http.post("/v1/auth/login", json=body)
+
+        return await flood(process.url, clerk(bad), [clerk({
+            "device_id": t.device_id, "device_secret": t.device_secret,
+            "staff_id": t.staff_id, "password": STAFF_PASSWORD}) for t in tablets])
     finally:
         process.stop()
 

@@ -46,13 +46,6 @@ def _matches(stored: str, password: str) -> bool:
         return False
 
 
-async def account_exists(conn: AsyncConn, auditor_id: str) -> bool:
-    if not ACCOUNT_ID.match(auditor_id):
-        return False
-    cur = await conn.execute("SELECT 1 FROM auditors WHERE auditor_id = %s", (auditor_id,))
-    return await cur.fetchone() is not None
-
-
 async def load_account(conn: AsyncConn, auditor_id: str) -> Auditor | None:
     if not ACCOUNT_ID.match(auditor_id):
         return None
@@ -62,23 +55,32 @@ async def load_account(conn: AsyncConn, auditor_id: str) -> Auditor | None:
     return Auditor(auditor_id, row[0], bool(row[1])) if row else None
 
 
-async def authenticate(conn: AsyncConn, auditor_id: str, password: str,
-                       verify: Verify = _in_thread) -> Auditor | None:
-    """The account if the password matches (disabled accounts included: the caller decides).
-    `verify` runs the argon2 check (the API bounds how many run at once)."""
-    stored: str = _DUMMY_HASH
-    account: Auditor | None = None
+@dataclass(frozen=True)
+class StoredCredentials:
+    account: Auditor | None
+    """None: no such account (the hash is then a dummy, so that checking costs the same)."""
+    password_hash: str
+
+    async def check(self, password: str, verify: Verify = _in_thread) -> Auditor | None:
+        """The account if the password matches (disabled accounts included: the caller
+        decides). `verify` runs the argon2 check (the API bounds how many run at once). Always
+        one verification, so unknown names cost the same time."""
+        if not await verify(lambda: _matches(self.password_hash, password)):
+            return None
+        return self.account
+
+
+async def stored_credentials(conn: AsyncConn, auditor_id: str) -> StoredCredentials:
+    """Read what a sign-in checks, so that the connection can be given back before the slow
+    argon2 check (a queue of sign-ins must not hold PostgreSQL's connections)."""
     if ACCOUNT_ID.match(auditor_id):
         cur = await conn.execute(
             "SELECT password_hash, role, disabled FROM auditors WHERE auditor_id = %s",
             (auditor_id,))
         row = await cur.fetchone()
         if row is not None:
-            stored, account = row[0], Auditor(auditor_id, row[1], bool(row[2]))
-    # Always run one argon2 verification so unknown names cost the same time.
-    if not await verify(lambda: _matches(stored, password)):
-        return None
-    return account
+            return StoredCredentials(Auditor(auditor_id, row[1], bool(row[2])), row[0])
+    return StoredCredentials(None, _DUMMY_HASH)
 
 
 async def add_auditor(owner: AsyncConn, auditor_id: str, password: str, role: str) -> None:

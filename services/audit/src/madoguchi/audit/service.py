@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 
 import psycopg
@@ -51,6 +51,23 @@ class AuditService:
         self._conn: AsyncConn | None = None
         self._writer: AuditWriter | None = None
         self._group = GroupCommit(self.append)
+        self._api_connections = asyncio.Semaphore(settings.api_connections)
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConn]:
+        """A connection for one API request, at most `api_connections` at once per pod: a burst
+        of requests (a sign-in flood from many sources) waits its turn instead of taking every
+        PostgreSQL connection, which answered 503 to everyone, the real auditors included."""
+        try:
+            await asyncio.wait_for(self._api_connections.acquire(),
+                                   self.settings.api_connection_wait_s)
+        except TimeoutError:
+            raise DependencyUnavailable("no audit database connection free") from None
+        try:
+            async with await connect_app(self.dsn) as conn:
+                yield conn
+        finally:
+            self._api_connections.release()
 
     async def open(self) -> None:
         if self.settings.migrate_on_start:

@@ -53,6 +53,12 @@ class AuditSettings(ServiceSettings):
     logins_per_minute: int = Field(default=60, ge=1)
     hash_concurrency: int = Field(default=2, ge=1, le=16,
                                   description="argon2 verifications at once (memory bound).")
+    api_connections: int = Field(
+        default=10, ge=1, le=100,
+        description="PostgreSQL connections the API holds at once per pod (replicas x this, "
+        "plus one each for the consumer, must stay under the server's max_connections).")
+    api_connection_wait_s: float = Field(
+        default=10.0, gt=0, description="How long a request waits for one; then 503.")
     concurrency: int = Field(
         default=256, ge=1, le=1024,
         description="Events in hand at once; those that arrive together share one transaction.")
