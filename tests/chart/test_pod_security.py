@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from chartkit import Objects, pods_of
 
 ALLOWED_VOLUME_KINDS = {
@@ -85,3 +86,24 @@ def test_gpu_values_reach_recognition_only(render: Callable[..., Objects]) -> No
     assert {v["name"] for v in rec["volumes"]} >= {"models"}
     for other in deployments.values():
         assert "nodeSelector" not in other["spec"]["template"]["spec"]
+
+
+def test_a_slow_start_is_not_killed_by_the_liveness_probe(
+        render: Callable[..., Objects]) -> None:
+    """Every service loads its models and reaches NATS before /healthz answers: a startup
+    probe covers `startupSeconds` (the liveness probe's 60 s would restart a slow recognition
+    start in a loop), and a ward with a larger model can give it longer."""
+    objects = render({"services": {"recognition": {"startupSeconds": 1200}}})
+    budgets = {}
+    for obj in objects:
+        if obj["kind"] != "Deployment":
+            continue
+        [container] = obj["spec"]["template"]["spec"]["containers"]
+        startup, liveness = container["startupProbe"], container["livenessProbe"]
+        assert startup["httpGet"] == liveness["httpGet"] == {"path": "/healthz", "port": "http"}
+        budgets[obj["metadata"]["name"]] = startup["periodSeconds"] * startup["failureThreshold"]
+    assert budgets["madoguchi-recognition"] == 1200
+    assert budgets["madoguchi-ingest"] == 60 and budgets["madoguchi-redaction"] == 180
+    assert len(budgets) == 6 and min(budgets.values()) >= 60
+    with pytest.raises(Exception, match="startupSeconds"):
+        render({"services": {"ingest": {"startupSeconds": 1}}})

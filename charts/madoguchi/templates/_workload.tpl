@@ -225,6 +225,13 @@ spec:
           readinessProbe:
             httpGet: {path: /readyz, port: http}
             periodSeconds: 5
+          # Models load and NATS is reached before /healthz answers: until then only this
+          # probe runs, so a slow start (a large model on CPU, NATS still electing) is not
+          # killed by the liveness probe and restarted in a loop.
+          startupProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 5
+            failureThreshold: {{ div (add $svc.startupSeconds 4) 5 }}
           livenessProbe:
             httpGet: {path: /healthz, port: http}
             periodSeconds: 10
