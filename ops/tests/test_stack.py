@@ -21,11 +21,17 @@ def _cli(home: Path, *args: str, timeout: float = 180) -> subprocess.CompletedPr
 
 
 def _stack_processes(home: Path) -> list[psutil.Process]:
+    """This stack's processes: the home folder is on their command line (NATS, PostgreSQL, the
+    supervisor) or in their environment (each service's NATS CA file), so another stack or test
+    run on the same machine is not counted as left behind."""
     found = []
     for proc in psutil.process_iter(["cmdline"]):
         cmd = " ".join(proc.info["cmdline"] or [])
-        ours = str(home) in cmd or ("madoguchi." in cmd and "-m" in cmd and "pytest" not in cmd)
-        if ours and not _exited(proc):
+        try:
+            env = " ".join(proc.environ().values())
+        except (psutil.AccessDenied, psutil.NoSuchProcess, psutil.ZombieProcess):
+            env = ""
+        if (str(home) in cmd or str(home) in env) and not _exited(proc):
             found.append(proc)
     return found
 
