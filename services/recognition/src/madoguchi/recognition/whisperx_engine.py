@@ -1,8 +1,15 @@
 """whisperx (batched faster-whisper + its bundled pyannote VAD) behind `RecognitionEngine`.
 
 Loaded once per process from a local model folder; `HF_HUB_OFFLINE=1` is set before whisperx is
-imported so nothing can reach a hub. Language detection runs on the encoder output of the first
-30 s and is restricted to the session's languages.
+imported so nothing can reach a hub.
+
+One encoder pass per speech chunk, shared by language detection, decoding and the no-speech
+gate. whisperx's own `transcribe` cannot take an encoder output (`generate_segment_batched`
+ignores its `encoder_output` argument and encodes again), and the encoder is about two thirds
+of an utterance's time on CPU: detecting the visitor's language before it (a second pass over
+the first 30 s) made every visitor utterance some 60 % slower. So this module runs whisperx's
+steps itself: its VAD and chunk merging, then faster-whisper's prompt and CTranslate2's
+`generate` with whisperx's options, as `generate_segment_batched` does.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ import math
 import os
 import warnings
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +37,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 _TORCHCODEC_WARNING = r"\s*torchcodec is not installed"
 
 log = logging.getLogger(__name__)
-N_SAMPLES_30S = 16_000 * 30
+SAMPLE_RATE = 16_000
+N_SAMPLES_30S = SAMPLE_RATE * 30
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,8 @@ class WhisperXEngine:
         )
         self._whisper: Any = self._pipeline.model  # faster_whisper.WhisperModel
         self.languages: tuple[str, ...] = tuple(self._whisper.supported_languages)
-        self._plain_options: Any = self._pipeline.options
+        self._asr_options: Any = self._pipeline.options  # faster_whisper TranscriptionOptions
+        self._tokenizers: dict[str, Any] = {}
         self.prompts: dict[str, str] = {}
         """Initial prompt per language (the counter's vocabulary): Whisper decodes as if the
         prompt had just been said, so its terms win over sound-alikes. Only for that language."""
@@ -94,45 +103,92 @@ class WhisperXEngine:
     def transcribe(self, audio: Audio, languages: Sequence[str], *,
                    fallback: str | None = None, confident: float = 0.0) -> Transcript:
         allowed = [code for code in languages if code in self.languages]
-        encoded = None
+        chunks = self._speech_chunks(audio)
+        if not chunks:
+            return Transcript(status="no_speech", no_speech_reason="vad")
+        size = self._options.batch_size
+        batches = [self._encode(chunks[i:i + size]) for i in range(0, len(chunks), size)]
+        first = batches[0][0]  # the encoder output that holds the first chunk
         if len(allowed) == 1:
             language, probability = allowed[0], 1.0
         else:
-            encoded = self._encode_first_30s(audio)
-            language, probability, pool = self._detect(encoded, allowed)
+            language, probability, pool = self._detect(first, allowed)
             if fallback in pool and language != fallback and probability < confident:
                 language, probability = fallback, pool[fallback]
         prompt = self.prompts.get(language)
-        # Per call: the pipeline holds one options object, and the prompt is per language.
-        self._pipeline.options = replace(self._plain_options, initial_prompt=prompt)
-        result = self._pipeline.transcribe(
-            audio, batch_size=self._options.batch_size, language=language, task="transcribe")
-        segments = result["segments"]
-        if not segments:
-            return Transcript(status="no_speech", no_speech_reason="vad")
-        text = "".join(seg["text"] for seg in segments).strip()
+        decoded = [piece for encoded, count in batches
+                   for piece in self._generate(encoded, count, language, prompt)]
+        text = "".join(piece for piece, _ in decoded).strip()
         if not text:
             return Transcript(status="no_speech", no_speech_reason="empty")
-        if is_known_hallucination(text) or (prompt is not None and is_prompt_echo(text, prompt)):
-            encoded = encoded if encoded is not None else self._encode_first_30s(audio)
-            if self._no_speech_probability(encoded, language) >= self._options.no_speech_threshold:
-                return Transcript(status="no_speech", no_speech_reason="hallucination")
-        logprob = float(np.mean([seg["avg_logprob"] for seg in segments]))
+        suspect = is_known_hallucination(text) or (
+            prompt is not None and is_prompt_echo(text, prompt))
+        if suspect and (self._no_speech_probability(first, language)
+                        >= self._options.no_speech_threshold):
+            return Transcript(status="no_speech", no_speech_reason="hallucination")
+        logprob = float(np.mean([logprob for _, logprob in decoded]))
         return Transcript(
             status="text", text=text, language=language,
             language_probability=round(probability, 4),
             confidence=round(min(1.0, max(0.0, math.exp(logprob))), 4),
         )
 
-    # --- internals (faster-whisper / CTranslate2 APIs) -----------------------------------
+    # --- internals (whisperx / faster-whisper / CTranslate2 APIs) ------------------------
 
-    def _encode_first_30s(self, audio: Audio) -> Any:
+    def _speech_chunks(self, audio: Audio) -> list[Audio]:
+        """whisperx's VAD and merging: speech regions joined into chunks of at most 30 s."""
+        vad = self._pipeline.vad_model
+        regions = vad({"waveform": vad.preprocess_audio(audio), "sample_rate": SAMPLE_RATE})
+        merged = vad.merge_chunks(regions, 30, onset=self._options.vad_onset,
+                                  offset=self._options.vad_offset)
+        return [audio[int(seg["start"] * SAMPLE_RATE):int(seg["end"] * SAMPLE_RATE)]
+                for seg in merged]
+
+    def _encode(self, chunks: Sequence[Audio]) -> tuple[Any, int]:
+        """One encoder pass over up to `batch_size` chunks, each padded to 30 s as Whisper
+        was trained; returns the encoder output and how many chunks it holds."""
+        import torch
         from whisperx.audio import log_mel_spectrogram  # type: ignore[import-untyped]
 
         n_mels = self._whisper.feat_kwargs.get("feature_size") or 80
-        pad = max(0, N_SAMPLES_30S - audio.shape[0])
-        mel = log_mel_spectrogram(audio[:N_SAMPLES_30S], n_mels=n_mels, padding=pad)
-        return self._whisper.encode(mel)
+        features = torch.stack([
+            log_mel_spectrogram(chunk[:N_SAMPLES_30S], n_mels=n_mels,
+                                padding=max(0, N_SAMPLES_30S - chunk.shape[0]))
+            for chunk in chunks])
+        return self._whisper.encode(features.numpy()), len(chunks)
+
+    def _tokenizer(self, language: str) -> Any:
+        from faster_whisper.tokenizer import Tokenizer  # type: ignore[import-untyped]
+
+        if language not in self._tokenizers:
+            self._tokenizers[language] = Tokenizer(
+                self._whisper.hf_tokenizer, self._whisper.model.is_multilingual,
+                task="transcribe", language=language)
+        return self._tokenizers[language]
+
+    def _generate(self, encoded: Any, count: int, language: str,
+                  prompt: str | None) -> list[tuple[str, float]]:
+        """Decode each chunk of one encoder output: whisperx's `generate_segment_batched`
+        after its encoder call (same options, prompt and average log-probability)."""
+        tokenizer = self._tokenizer(language)
+        options = self._asr_options
+        previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
+        tokens = self._whisper.get_prompt(
+            tokenizer, previous, without_timestamps=options.without_timestamps,
+            prefix=options.prefix, hotwords=options.hotwords)
+        results = self._whisper.model.generate(
+            encoded, [tokens] * count, beam_size=options.beam_size, patience=options.patience,
+            length_penalty=options.length_penalty, max_length=self._whisper.max_length,
+            suppress_blank=options.suppress_blank, suppress_tokens=options.suppress_tokens,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            repetition_penalty=options.repetition_penalty, return_scores=True)
+        decoded = []
+        for result in results:
+            ids = result.sequences_ids[0]
+            logprob = result.scores[0] * (len(ids) ** options.length_penalty) / (len(ids) + 1)
+            text = tokenizer.tokenizer.decode([t for t in ids if t < tokenizer.eot])
+            decoded.append((text, float(logprob)))
+        return decoded
 
     def _detect(self, encoded: Any, allowed: Sequence[str]) -> tuple[str, float, dict[str, float]]:
         """Most likely language among `allowed` (any when empty), with the probabilities
@@ -146,10 +202,8 @@ class WhisperXEngine:
         return language, pool[language], pool
 
     def _no_speech_probability(self, encoded: Any, language: str) -> float:
-        from faster_whisper.tokenizer import Tokenizer  # type: ignore[import-untyped]
-
-        tokenizer = Tokenizer(self._whisper.hf_tokenizer, True, task="transcribe",
-                              language=language)
+        """Whisper's no-speech probability for the first chunk of an encoder output."""
+        sot = list(self._tokenizer(language).sot_sequence)
         result = self._whisper.model.generate(
-            encoded, [list(tokenizer.sot_sequence)], max_length=1, return_no_speech_prob=True)
+            encoded, [sot] * encoded.shape[0], max_length=1, return_no_speech_prob=True)
         return float(result[0].no_speech_prob)
