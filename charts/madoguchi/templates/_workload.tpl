@@ -128,6 +128,8 @@ spec:
   value: {{ $vocabulary.correction | quote }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_LANGUAGES
   value: {{ $vocabulary.promptLanguages | toJson | quote }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_TOKENS
+  value: {{ $vocabulary.promptTokens | quote }}
 {{- if $vocabulary.terms }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__FILE
   value: /etc/madoguchi/vocabulary/vocabulary.json

@@ -11,7 +11,7 @@ import pytest
 
 from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.readings import katakana, number_reading, shared_reader
-from madoguchi.recognition.vocabulary import Vocabulary, VocabularyError
+from madoguchi.recognition.vocabulary import Term, Vocabulary, VocabularyError
 
 pytestmark = pytest.mark.fast
 EVAL = Path(__file__).parents[1] / "eval"
@@ -90,7 +90,8 @@ def test_the_reader_serves_threads_one_at_a_time(corrector: TermCorrector) -> No
     assert errors == []
 
 
-def test_a_wards_own_terms_are_prompted_last_and_corrected(tmp_path: Path) -> None:
+def test_a_wards_own_terms_are_prompted_first_written_last_and_corrected(
+        tmp_path: Path) -> None:
     ward = tmp_path / "ward.json"
     ward.write_text(json.dumps({"terms": [
         {"id": "zoshigaya", "language": "ja", "text": "雑司が谷", "reading": "ゾウシガヤ"},
@@ -105,7 +106,13 @@ def test_a_wards_own_terms_are_prompted_last_and_corrected(tmp_path: Path) -> No
     assert vocabulary.prompt("ko") is not None and vocabulary.prompt("tl") is None
     short = vocabulary.prompt("ja", fits=lambda text: len(text) < 60)
     assert short is not None and len(short) < 60 and short.endswith("雑司が谷、豊島区役所。")
-    assert "転入届" in short and "窓口" not in short  # the shipped counter words went first
+    # Then the shipped counter words, in file order; the glossary's only if room is left.
+    assert short.startswith("印鑑、住民票の写し、") and "転入届" not in short
+    # A longer term that gets in takes the place of the shorter one inside it.
+    both = Vocabulary([Term("a", "ja", "印鑑", source="counter"),
+                       Term("b", "ja", "印鑑登録証明書", source="glossary")])
+    assert both.prompt("ja") == "印鑑登録証明書。"
+    assert both.prompt("ja", fits=lambda text: len(text) < 6) == "印鑑。"
     corrector = TermCorrector(vocabulary.for_language("ja"), reader)
     assert corrector.correct("ぞうしがやに住んでいます").text == "雑司が谷に住んでいます"
 
@@ -136,7 +143,8 @@ def test_the_operator_check_shows_readings_or_the_reason(tmp_path: Path) -> None
     lines: list[str] = []
     assert check(ward, lines.append) == 0
     assert lines[0] == "toshima-kuyakusho\tja\t豊島区役所\tトシマクヤクショ"
-    assert lines[-1].startswith("prompt (ja): ") and lines[-1].endswith("豊島区役所。")
+    assert lines[-1].startswith("prompt (ja), before its token budget: ")
+    assert lines[-1].endswith("豊島区役所。")
     ward.write_text('{"terms": [{"id": "x"}]}', encoding="utf-8")
     lines.clear()
     assert check(ward, lines.append) == 2 and lines[0].startswith("refused: ")

@@ -17,7 +17,7 @@ from madoguchi.recognition.engine import RecognitionEngine
 from madoguchi.recognition.readings import shared_reader
 from madoguchi.recognition.testing import character_error_rate
 from madoguchi.recognition.vocabulary import Vocabulary
-from madoguchi.recognition.whisperx_engine import WhisperXEngine
+from madoguchi.recognition.whisperx_engine import EngineOptions, WhisperXEngine
 
 pytestmark = pytest.mark.slow
 EVAL = Path(__file__).parents[1] / "eval"
@@ -52,9 +52,11 @@ def test_the_committed_clip_index_matches_the_corpus() -> None:
     assert all((EVAL / "clips" / c.file).stat().st_size > 2_000 for c in CLIPS)
 
 
-def test_the_prompt_fits_whisper(biased: WhisperXEngine) -> None:
+def test_the_prompt_fits_its_budget(biased: WhisperXEngine) -> None:
     prompt = biased.prompts["ja"]
-    assert prompt.startswith("転入届、") and biased.prompt_fits(prompt)
+    tokens = len(biased._whisper.hf_tokenizer.encode(" " + prompt).ids)
+    assert prompt.startswith("印鑑、住民票の写し、") and biased.prompt_fits(prompt)
+    assert 80 <= tokens <= EngineOptions().prompt_tokens
 
 
 def test_the_prompt_writes_the_counters_terms(

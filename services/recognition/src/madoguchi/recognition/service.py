@@ -75,7 +75,7 @@ def load_engines(settings: RecognitionSettings,
         device=device, compute_type=compute_type, cpu_threads=settings.cpu_threads,
         batch_size=settings.batch_size, beam_size=settings.beam_size,
         no_speech_threshold=settings.no_speech_threshold, vad_onset=settings.vad_onset,
-        vad_offset=settings.vad_offset,
+        vad_offset=settings.vad_offset, prompt_tokens=settings.vocabulary.prompt_tokens,
     )
     started = time.monotonic()
     biasing = vocabulary if settings.vocabulary.biasing else None

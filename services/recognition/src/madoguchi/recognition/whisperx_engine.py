@@ -51,6 +51,7 @@ class EngineOptions:
     no_speech_threshold: float = 0.6
     vad_onset: float = 0.25  # see RecognitionSettings.vad_onset
     vad_offset: float = 0.15
+    prompt_tokens: int = 96  # see VocabularySettings.prompt_tokens
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
@@ -97,8 +98,9 @@ class WhisperXEngine:
                 self.prompts[code] = prompt
 
     def prompt_fits(self, prompt: str) -> bool:
-        """Whisper keeps at most 223 prompt tokens; a prompt must fit whole (with room)."""
-        return len(self._whisper.hf_tokenizer.encode(" " + prompt).ids) <= 200
+        """Within the budget, and whole within Whisper's 223 prompt tokens (with room)."""
+        tokens = len(self._whisper.hf_tokenizer.encode(" " + prompt).ids)
+        return tokens <= min(self._options.prompt_tokens, 200)
 
     def transcribe(self, audio: Audio, languages: Sequence[str], *,
                    fallback: str | None = None, confident: float = 0.0) -> Transcript:
