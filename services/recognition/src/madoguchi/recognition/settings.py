@@ -32,9 +32,9 @@ class VocabularySettings(BaseModel):
     prompt_tokens: int = Field(
         default=96, ge=8, le=200,
         description="The prompt's length in Whisper tokens (a kanji costs about three). Each "
-                    "token costs decoding time: on two CPU cores the full 194-token vocabulary "
-                    "made an utterance 13-23 % slower, 96 tokens about 1-5 % (`make eval`). On "
-                    "a GPU the time hardly counts: raise it to 200 there.")
+                    "token costs decoding time. `make eval` on two CPU cores, staff speech: all "
+                    "194 tokens +22 %, 96 tokens +10-15 % with the same dev-split CER, 64 "
+                    "tokens +5 % with a worse one. On a GPU raise it to 200.")
 
 
 class RecognitionSettings(ServiceSettings):
