@@ -130,6 +130,8 @@ spec:
   value: {{ $vocabulary.promptLanguages | toJson | quote }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_TOKENS
   value: {{ $vocabulary.promptTokens | quote }}
+- name: MADOGUCHI_RECOGNITION_VOCABULARY__RESCORING
+  value: {{ $vocabulary.rescoring | quote }}
 {{- if $vocabulary.terms }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__FILE
   value: /etc/madoguchi/vocabulary/vocabulary.json

@@ -37,6 +37,7 @@ from corpus import CLIPS, Clip  # the sibling module: this folder is run as a sc
 from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.engine import Transcript
 from madoguchi.recognition.readings import shared_reader
+from madoguchi.recognition.rescoring import CharacterModel, Rescorer, counter_texts
 from madoguchi.recognition.settings import RecognitionSettings
 from madoguchi.recognition.testing import (
     character_error_rate,
@@ -83,18 +84,29 @@ class Runner:
         self.service_prompts = {k: v for k, v in self.prompts.items() if k in service}
         """What the service prompts with by default (settings.vocabulary.prompt_languages)."""
         self.corrector = TermCorrector(vocabulary.for_language("ja"), shared_reader())
+        texts = counter_texts(t.text for t in vocabulary.for_language("ja"))
+        kept = counter_texts((t.text for t in vocabulary.for_language("ja")),
+                             exclude=overlaps_the_corpus)
+        self.model_texts = {"texts": len(texts), "left_out_as_overlapping_the_corpus":
+                            len(texts) - len(kept)}
+        self.rescorers = {"ja": Rescorer(CharacterModel(kept), self.corrector)}
+        """As the service builds it, less the phrases that share a run of characters with
+        any corpus sentence: the eval must not score sentences the model has learnt."""
 
     def run(self, samples: Any, languages: list[str], *, biased: bool,
-            fallback: str | None = None, as_service: bool = False) -> tuple[Transcript, float]:
+            fallback: str | None = None, as_service: bool = False,
+            rescored: bool = False) -> tuple[Transcript, float]:
         self.engine.prompts = (self.service_prompts if as_service
                                else self.prompts if biased else {})
+        self.engine.rescorers = self.rescorers if (rescored or as_service) else {}
         started = time.perf_counter()
         result = self.engine.transcribe(samples, languages, fallback=fallback,
                                         confident=STAFF_OVERRIDE if fallback else 0.0)
         return result, time.perf_counter() - started
 
     def corrected(self, transcript: Transcript) -> str:
-        if transcript.language != "ja" or transcript.status != "text":
+        if (transcript.language != "ja" or transcript.status != "text"
+                or transcript.corrections is not None):  # the engine corrected it already
             return transcript.text
         return self.corrector.correct(transcript.text).text
 
@@ -104,6 +116,15 @@ class Runner:
                               for _ in range(RUNS - 1)])
 
 
+OVERLAP = 10  # characters: a phrase sharing this long a run with a corpus sentence is left out
+
+
+def overlaps_the_corpus(text: str) -> bool:
+    runs = {text[i:i + OVERLAP] for i in range(len(text) - OVERLAP + 1)}
+    return any(run in clip.text for clip in CLIPS for run in runs) or any(
+        clip.text in text for clip in CLIPS)
+
+
 def mean(values: list[float]) -> float | None:
     return round(statistics.fmean(values), 4) if values else None
 
@@ -111,23 +132,28 @@ def mean(values: list[float]) -> float | None:
 def staff(runner: Runner, clips: list[Clip]) -> dict[str, Any]:
     cer: dict[str, list[float]] = defaultdict(list)
     seconds: dict[str, list[float]] = defaultdict(list)
+    modes = {"plain": {"biased": False}, "prompt": {"biased": True},
+             "prompt+rescoring": {"biased": True, "rescored": True}}
     for clip in clips:
         samples = audio(clip)
-        for biased in (False, True):
-            result, took = runner.run(samples, ["ja"], biased=biased)
-            name = "prompt" if biased else "plain"
-            took = runner.fastest(samples, ["ja"], took, biased=biased)
+        for name, mode in modes.items():
+            result, took = runner.run(samples, ["ja"], **mode)
+            timed = name != "prompt"  # before (plain) and the service (prompt+rescoring)
+            if timed:
+                took = runner.fastest(samples, ["ja"], took, **mode)
             started = time.perf_counter()
             corrected = runner.corrected(result)
-            seconds[name].append(took + (time.perf_counter() - started if biased else 0.0))
+            if timed:
+                seconds[name].append(took + (time.perf_counter() - started if mode["biased"]
+                                             else 0.0))
             cer[name].append(character_error_rate(clip.text, result.text))
             cer[f"{name}+correction"].append(character_error_rate(clip.text, corrected))
     # Correction run on the script itself: a correct sentence it changes is a false correction.
     rewritten = sum(runner.corrector.correct(c.text).text != c.text for c in clips)
     return {"clips": len(clips), "cer": {k: mean(v) for k, v in cer.items()},
             "correct_sentences_rewritten": rewritten,
-            # before: forced, no prompt; service: prompt and correction
-            **timing(seconds["plain"], seconds["prompt"])}
+            # before: forced, no prompt; service: prompt, rescoring and correction
+            **timing(seconds["plain"], seconds["prompt+rescoring"])}
 
 
 def visitors(runner: Runner, clips: list[Clip]) -> dict[str, Any]:
@@ -181,7 +207,9 @@ def evaluate(out: Path) -> dict[str, Any]:
     runner = Runner()
     report: dict[str, Any] = {
         "model": runner.engine.model_id, "device": "cpu int8, 2 threads, beam 5",
-        "targets": TARGETS, "splits": {}}
+        "targets": TARGETS, "prompt_tokens": EngineOptions().prompt_tokens,
+        "prompt_ja": runner.service_prompts.get("ja"),
+        "rescoring_model": runner.model_texts, "splits": {}}
     for split in ("dev", "test", "holdout"):
         clips = [c for c in CLIPS if c.split == split]
         report["splits"][split] = {

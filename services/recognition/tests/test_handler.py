@@ -191,3 +191,19 @@ async def test_a_term_misheard_is_corrected_and_listed_without_text() -> None:
         ("tennyu-todoke", 0, 3)]
     assert audit.attributes["term_corrections"] == 1
     assert "転入" not in audit.model_dump_json() and "電入" not in audit.model_dump_json()
+
+
+async def test_a_transcript_the_engine_corrected_while_rescoring_is_not_corrected_again() -> None:
+    from dataclasses import replace
+
+    from madoguchi.recognition.correction import Correction
+
+    reader = shared_reader()
+    corrector = TermCorrector(Vocabulary.load(reader=reader).for_language("ja"), reader)
+    # Text the corrector would change (電入): the worker must keep the engine's result as is.
+    done = replace(_said("電入届と転入届", "ja"), corrections=(Correction("tennyu-todoke", 4, 7),))
+    handler, audio = _scripted(ScriptedEngine(done), corrector)
+    transcribed = await _transcribe(handler, audio, speaker="staff", hints=("ja",))
+    assert transcribed.text == "電入届と転入届"
+    assert [(c.term_id, c.start, c.end) for c in transcribed.corrections] == [
+        ("tennyu-todoke", 4, 7)]

@@ -57,18 +57,28 @@ class _Candidate:
     cost: float
 
 
-def _extend(row: list[float], reading: str, term: str) -> list[float]:
+def _extend(row: list[float], reading: str, term: str, limit: float) -> list[float]:
     """One more heard reading in the edit distance to `term`; a substitution costs half when
     only voicing or a small kana differs (デ for テ, ユ for ュ). The hot loop of correction:
-    the folded forms are computed once per call, not per cell."""
+    the folded forms are computed once per call, not per cell, and a row already past
+    `limit` everywhere is returned as it is (costs only grow: no cell of it can come back
+    within the limit, and nothing else is read from it)."""
     folded_term = term.translate(_SEION)
+    pairs = list(zip(term, folded_term, strict=True))
     for heard in reading:
         folded = heard.translate(_SEION)
-        new = [row[0] + 1.0]
-        for j, wanted in enumerate(term, start=1):
-            cost = 0.0 if heard == wanted else 0.5 if folded == folded_term[j - 1] else 1.0
-            new.append(min(row[j] + 1.0, new[j - 1] + 1.0, row[j - 1] + cost))
+        left = row[0] + 1.0
+        new = [left]
+        for j, (wanted, folded_wanted) in enumerate(pairs):
+            cost = 0.0 if heard == wanted else 0.5 if folded == folded_wanted else 1.0
+            diagonal = row[j] + cost
+            up = row[j + 1] + 1.0
+            left = left + 1.0
+            left = diagonal if diagonal < up and diagonal < left else up if up < left else left
+            new.append(left)
         row = new
+        if min(row) > limit:
+            break
     return row
 
 
@@ -149,7 +159,7 @@ class TermCorrector:
                 for edge in starts_at.get(position, ()):
                     if edge.end > horizon:
                         continue
-                    extended = _extend(row, edge.reading, wanted)
+                    extended = _extend(row, edge.reading, wanted, limit)
                     best = rows.get(edge.end)
                     rows[edge.end] = (extended if best is None
                                       else [min(a, b) for a, b in zip(best, extended, strict=True)])

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from madoguchi.recognition.correction import Correction
 
 SAMPLE_RATE = 16_000
 Audio = npt.NDArray[np.float32]
@@ -27,6 +30,9 @@ class Transcript:
     language_probability: float | None = None
     confidence: float | None = None
     no_speech_reason: Literal["vad", "hallucination", "empty"] | None = None
+    corrections: tuple[Correction, ...] | None = None
+    """None: term correction is still to be done. Set when the engine already corrected the
+    text while choosing among its hypotheses (`text` is then the corrected text)."""
 
 
 class RecognitionEngine(Protocol):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from madoguchi.recognition.correction import TermCorrector
 from madoguchi.recognition.locks import LanguageLocks
 from madoguchi.recognition.readings import shared_reader
+from madoguchi.recognition.rescoring import CharacterModel, Rescorer, counter_texts
 from madoguchi.recognition.settings import OptionalModelSettings, RecognitionSettings
 from madoguchi.recognition.vocabulary import Vocabulary, VocabularyError
 from madoguchi.recognition.worker import EnginePool, RecognitionHandler, gave_up
@@ -50,8 +51,24 @@ def load_vocabulary(settings: RecognitionSettings) -> Vocabulary | None:
         raise StartupError(f"vocabulary file unusable: {exc}") from None
 
 
-def load_engines(settings: RecognitionSettings,
-                 vocabulary: Vocabulary | None = None) -> EnginePool:
+def load_corrector(settings: RecognitionSettings,
+                   vocabulary: Vocabulary | None) -> TermCorrector | None:
+    if vocabulary is None or not settings.vocabulary.correction or settings.engine == "instant":
+        return None
+    return TermCorrector(vocabulary.for_language("ja"), shared_reader())
+
+
+def load_rescorers(settings: RecognitionSettings, vocabulary: Vocabulary | None,
+                   corrector: TermCorrector | None) -> dict[str, Rescorer]:
+    """Japanese only: the phrasebook and the terms are the counter's Japanese."""
+    if vocabulary is None or not settings.vocabulary.rescoring:
+        return {}
+    model = CharacterModel(counter_texts(t.text for t in vocabulary.for_language("ja")))
+    return {"ja": Rescorer(model, corrector)}
+
+
+def load_engines(settings: RecognitionSettings, vocabulary: Vocabulary | None = None,
+                 corrector: TermCorrector | None = None) -> EnginePool:
     """Verify the installed model (sha256) and load it `concurrency` times. Raises StartupError."""
     if settings.engine == "instant":  # benchmark only: never invented transcripts in prod
         if settings.env == "prod":
@@ -79,8 +96,9 @@ def load_engines(settings: RecognitionSettings,
     )
     started = time.monotonic()
     biasing = vocabulary if settings.vocabulary.biasing else None
+    rescorers = load_rescorers(settings, vocabulary, corrector)
     engines = [WhisperXEngine(model.path, model.model_id, options, biasing,
-                              settings.vocabulary.prompt_languages)
+                              settings.vocabulary.prompt_languages, rescorers)
                for _ in range(settings.concurrency)]
     elapsed = time.monotonic() - started
     stage_instruments().model_load.record(elapsed, {"service": "recognition",
@@ -91,12 +109,9 @@ def load_engines(settings: RecognitionSettings,
 
 
 def attach(runtime: ServiceRuntime, engines: EnginePool, settings: RecognitionSettings,
-           vocabulary: Vocabulary | None = None) -> None:
+           corrector: TermCorrector | None = None) -> None:
     """Register the stage; the audio source is bound once the runtime has connected."""
     locks = LanguageLocks(settings.language_lock_probability)
-    corrector = None
-    if vocabulary is not None and settings.vocabulary.correction and settings.engine != "instant":
-        corrector = TermCorrector(vocabulary.for_language("ja"), shared_reader())
     handler = RecognitionHandler(engines, bucket=AUDIO_BUCKET, locks=locks, corrector=corrector,
                                  staff_override_probability=settings.staff_override_probability)
     runtime.closed_sessions.on_close(locks.forget)  # nothing of a closed session stays
@@ -117,5 +132,6 @@ def setup(settings: RecognitionSettings) -> Callable[[ServiceRuntime], None]:
         # Before connecting: a missing or corrupt model is a start-up error, not a consumer
         # that takes messages it cannot process.
         vocabulary = load_vocabulary(settings) if settings.engine != "instant" else None
-        attach(runtime, load_engines(settings, vocabulary), settings, vocabulary)
+        corrector = load_corrector(settings, vocabulary)
+        attach(runtime, load_engines(settings, vocabulary, corrector), settings, corrector)
     return _setup

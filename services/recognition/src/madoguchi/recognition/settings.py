@@ -30,11 +30,15 @@ class VocabularySettings(BaseModel):
     correction: bool = Field(
         default=True, description="Replace Japanese spans that sound like a term by the term.")
     prompt_tokens: int = Field(
-        default=96, ge=8, le=200,
+        default=64, ge=8, le=200,
         description="The prompt's length in Whisper tokens (a kanji costs about three). Each "
-                    "token costs decoding time. `make eval` on two CPU cores, staff speech: all "
-                    "194 tokens +22 %, 96 tokens +10-15 % with the same dev-split CER, 64 "
-                    "tokens +5 % with a worse one. On a GPU raise it to 200.")
+                    "token costs decoding time: on two CPU cores all 194 tokens made staff "
+                    "speech 22 % slower, 96 tokens 10-15 %, 64 tokens about 5 %; with "
+                    "rescoring, 64 tokens gave the dev split's CER of 96. On a GPU raise it "
+                    "to 200.")
+    rescoring: bool = Field(
+        default=True, description="Choose among Whisper's beam hypotheses for Japanese with a "
+                                  "character model of the phrasebook and the terms.")
 
 
 class RecognitionSettings(ServiceSettings):

@@ -25,9 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from madoguchi.recognition.correction import Corrected
 from madoguchi.recognition.engine import Audio, Transcript
 from madoguchi.recognition.hallucinations import is_known_hallucination, is_prompt_echo
 from madoguchi.recognition.languages import to_model_code
+from madoguchi.recognition.rescoring import Rescorer
 from madoguchi.recognition.vocabulary import Vocabulary
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # before whisperx/transformers/pyannote are imported
@@ -51,7 +53,7 @@ class EngineOptions:
     no_speech_threshold: float = 0.6
     vad_onset: float = 0.25  # see RecognitionSettings.vad_onset
     vad_offset: float = 0.15
-    prompt_tokens: int = 96  # see VocabularySettings.prompt_tokens
+    prompt_tokens: int = 64  # see VocabularySettings.prompt_tokens
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
@@ -68,7 +70,8 @@ def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
 class WhisperXEngine:
     def __init__(self, model_dir: Path, model_id: str, options: EngineOptions,
                  vocabulary: Vocabulary | None = None,
-                 prompt_languages: Collection[str] = ("ja", "en")) -> None:
+                 prompt_languages: Collection[str] = ("ja", "en"),
+                 rescorers: dict[str, Rescorer] | None = None) -> None:
         import whisperx  # type: ignore[import-untyped]
 
         with warnings.catch_warnings():
@@ -88,6 +91,9 @@ class WhisperXEngine:
         self.languages: tuple[str, ...] = tuple(self._whisper.supported_languages)
         self._asr_options: Any = self._pipeline.options  # faster_whisper TranscriptionOptions
         self._tokenizers: dict[str, Any] = {}
+        self.rescorers: dict[str, Rescorer] = dict(rescorers or {})
+        """Per language: chooses among the beam's hypotheses (rescoring.py); without one,
+        Whisper's first hypothesis is taken."""
         self.prompts: dict[str, str] = {}
         """Initial prompt per language (the counter's vocabulary): Whisper decodes as if the
         prompt had just been said, so its terms win over sound-alikes. Only for that language."""
@@ -120,7 +126,7 @@ class WhisperXEngine:
         prompt = self.prompts.get(language)
         decoded = [piece for encoded, count in batches
                    for piece in self._generate(encoded, count, language, prompt)]
-        text = "".join(piece for piece, _ in decoded).strip()
+        text = "".join(piece for piece, _, _ in decoded).strip()
         if not text:
             return Transcript(status="no_speech", no_speech_reason="empty")
         suspect = is_known_hallucination(text) or (
@@ -128,11 +134,13 @@ class WhisperXEngine:
         if suspect and (self._no_speech_probability(first, language)
                         >= self._options.no_speech_threshold):
             return Transcript(status="no_speech", no_speech_reason="hallucination")
-        logprob = float(np.mean([logprob for _, logprob in decoded]))
+        logprob = float(np.mean([logprob for _, logprob, _ in decoded]))
+        corrected = decoded[0][2] if len(decoded) == 1 else None  # offsets fit one chunk only
         return Transcript(
-            status="text", text=text, language=language,
+            status="text", text=corrected.text if corrected else text, language=language,
             language_probability=round(probability, 4),
             confidence=round(min(1.0, max(0.0, math.exp(logprob))), 4),
+            corrections=corrected.corrections if corrected else None,
         )
 
     # --- internals (whisperx / faster-whisper / CTranslate2 APIs) ------------------------
@@ -169,27 +177,34 @@ class WhisperXEngine:
         return self._tokenizers[language]
 
     def _generate(self, encoded: Any, count: int, language: str,
-                  prompt: str | None) -> list[tuple[str, float]]:
+                  prompt: str | None) -> list[tuple[str, float, Corrected | None]]:
         """Decode each chunk of one encoder output: whisperx's `generate_segment_batched`
-        after its encoder call (same options, prompt and average log-probability)."""
+        after its encoder call (same options, prompt and average log-probability). With a
+        rescorer for the language, the beam's hypotheses all come back and it picks one
+        (with its corrected text when it compared several)."""
         tokenizer = self._tokenizer(language)
         options = self._asr_options
         previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
         tokens = self._whisper.get_prompt(
             tokenizer, previous, without_timestamps=options.without_timestamps,
             prefix=options.prefix, hotwords=options.hotwords)
+        rescorer = self.rescorers.get(language)
         results = self._whisper.model.generate(
-            encoded, [tokens] * count, beam_size=options.beam_size, patience=options.patience,
+            encoded, [tokens] * count, beam_size=options.beam_size,
+            num_hypotheses=options.beam_size if rescorer else 1, patience=options.patience,
             length_penalty=options.length_penalty, max_length=self._whisper.max_length,
             suppress_blank=options.suppress_blank, suppress_tokens=options.suppress_tokens,
             no_repeat_ngram_size=options.no_repeat_ngram_size,
             repetition_penalty=options.repetition_penalty, return_scores=True)
         decoded = []
         for result in results:
-            ids = result.sequences_ids[0]
-            logprob = result.scores[0] * (len(ids) ** options.length_penalty) / (len(ids) + 1)
-            text = tokenizer.tokenizer.decode([t for t in ids if t < tokenizer.eot])
-            decoded.append((text, float(logprob)))
+            hypotheses = []
+            for ids, score in zip(result.sequences_ids, result.scores, strict=True):
+                logprob = score * (len(ids) ** options.length_penalty) / (len(ids) + 1)
+                text = tokenizer.tokenizer.decode([t for t in ids if t < tokenizer.eot])
+                hypotheses.append((text, float(logprob)))
+            chosen, corrected = rescorer.choose(hypotheses) if rescorer else (0, None)
+            decoded.append((*hypotheses[chosen], corrected))
         return decoded
 
     def _detect(self, encoded: Any, allowed: Sequence[str]) -> tuple[str, float, dict[str, float]]:

@@ -147,8 +147,9 @@ class RecognitionHandler:
                 and transcript.language != staff_code):
             self._locks.offer(event.session_id, transcript.language,
                               transcript.language_probability)
-        corrections: tuple[Correction, ...] = ()
-        if self._corrector and transcript.status == "text" and transcript.language == "ja":
+        corrections: tuple[Correction, ...] = transcript.corrections or ()
+        if (self._corrector and transcript.status == "text" and transcript.language == "ja"
+                and transcript.corrections is None):
             corrected = await asyncio.to_thread(self._corrector.correct, transcript.text)
             transcript = replace(transcript, text=corrected.text)
             corrections = corrected.corrections
