@@ -146,7 +146,8 @@ def staff(runner: Runner, clips: list[Clip]) -> dict[str, Any]:
             if timed:
                 seconds[name].append(took + (time.perf_counter() - started if mode["biased"]
                                              else 0.0))
-            cer[name].append(character_error_rate(clip.text, result.text))
+            if not mode.get("rescored"):  # the rescored text comes back corrected already
+                cer[name].append(character_error_rate(clip.text, result.text))
             cer[f"{name}+correction"].append(character_error_rate(clip.text, corrected))
     # Correction run on the script itself: a correct sentence it changes is a false correction.
     rewritten = sum(runner.corrector.correct(c.text).text != c.text for c in clips)
