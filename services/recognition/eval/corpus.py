@@ -10,7 +10,7 @@ shown once on screen in the sixth sitting (2026-12-02, after the last vocabulary
 then on it is no longer blind. `holdout` was written right after that, before any run on it,
 and is only evaluated (Japanese staff and visitor speech; its clips generated the same way).
 In the eighth sitting a check script printed, once, the one holdout sentence that correction
-rewrites (a visitor's); nothing was changed because of it.
+rewrites (a staff sentence); nothing was changed because of it.
 The sentences were written for the counter, not taken from the vocabulary file, and hold no
 real person's data.
 """
