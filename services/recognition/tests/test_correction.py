@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import threading
@@ -63,6 +64,25 @@ def test_correct_sentences_are_left_alone(corrector: TermCorrector) -> None:
                            "郵送で請求できます。", "顔の写真を撮ります。",
                            "個人の番号を書いてください。"):
         assert corrector.correct(near_but_other).corrections == ()
+
+
+def test_hypotheses_corrected_together_match_one_by_one_and_leave_nothing_behind(
+        corrector: TermCorrector) -> None:
+    """The rescorer corrects the beam's hypotheses together, sharing one memo of edit-distance
+    rows: the same results as one at a time, and once it returns no object in the process
+    still holds the speaker's readings (a cache that outlived the utterance would keep
+    fragments of a resident's name after the session closed)."""
+    hypotheses = ["渡辺さんの電入届けを出したいのですが。", "渡辺さんの電入届を出したいのですが",
+                  "渡辺さんの転入届けを出したいのですが。", "渡辺さんの10民票のおつしです。"]
+    together = corrector.correct_all(hypotheses)
+    assert together == [corrector.correct(h) for h in hypotheses]
+    assert together[0].text == "渡辺さんの転入届を出したいのですが。"
+    del together
+    gc.collect()
+    holders = [o for o in gc.get_objects() if isinstance(o, tuple | list | dict)
+               and any(isinstance(x, str) and x == "ワタナベ" for x in
+                       (o.keys() if isinstance(o, dict) else o))]
+    assert holders == []
 
 
 def test_readings_fold_what_sounds_the_same() -> None:

@@ -57,14 +57,29 @@ class _Candidate:
     cost: float
 
 
-def _extend(row: list[float], reading: str, term: str, limit: float) -> list[float]:
+Row = tuple[float, ...]
+"""One row of the edit distance to a term's reading: the cost of each of its prefixes."""
+Memo = dict[tuple[Row, str, str, float], Row]
+"""Rows already extended, for one utterance only: its readings are the speaker's words."""
+
+
+def _extend(row: Row, reading: str, term: str, limit: float, memo: Memo) -> Row:
     """One more heard reading in the edit distance to `term`; a substitution costs half when
-    only voicing or a small kana differs (デ for テ, ユ for ュ). The hot loop of correction:
-    the folded forms are computed once per call, not per cell, and a row already past
-    `limit` everywhere is returned as it is (costs only grow: no cell of it can come back
-    within the limit, and nothing else is read from it)."""
-    folded_term = term.translate(_SEION)
-    pairs = list(zip(term, folded_term, strict=True))
+    only voicing or a small kana differs (デ for テ, ユ for ュ). The hot loop of correction,
+    so it is memoised per utterance: every start begins from the same row, and the beam's
+    hypotheses that the rescorer compares share most of their text (five of six steps are
+    found in the memo). A row already past `limit` everywhere is returned as it is (costs
+    only grow: no cell of it can come back within the limit, and nothing else is read
+    from it)."""
+    key = (row, reading, term, limit)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = _extended(row, reading, term, limit)
+    return found
+
+
+def _extended(row: Row, reading: str, term: str, limit: float) -> Row:
+    pairs = tuple(zip(term, term.translate(_SEION), strict=True))
     for heard in reading:
         folded = heard.translate(_SEION)
         left = row[0] + 1.0
@@ -76,7 +91,7 @@ def _extend(row: list[float], reading: str, term: str, limit: float) -> list[flo
             left = left + 1.0
             left = diagonal if diagonal < up and diagonal < left else up if up < left else left
             new.append(left)
-        row = new
+        row = tuple(new)
         if min(row) > limit:
             break
     return row
@@ -94,6 +109,15 @@ class TermCorrector:
         self._terms = [t for t in terms if t.reading]
 
     def correct(self, text: str) -> Corrected:
+        return self.correct_all([text])[0]
+
+    def correct_all(self, texts: Sequence[str]) -> list[Corrected]:
+        """Several versions of one utterance (the beam's hypotheses): they share most of
+        their sound, so they share one memo of edit-distance rows, dropped afterwards."""
+        memo: Memo = {}
+        return [self._correct(text, memo) for text in texts]
+
+    def _correct(self, text: str, memo: Memo) -> Corrected:
         tokens = self._reader.tokens(text)
         if not tokens or not self._terms:
             return Corrected(text, ())
@@ -111,7 +135,7 @@ class TermCorrector:
             k not in heard for k in (t.reading or "").translate(_SEION)) <= _allowed_cost(
                 len(t.reading or ""))]
         candidates = [c for term in possible
-                      for c in self._matches(term, text, tokens, boundaries, starts_at)
+                      for c in self._matches(term, text, tokens, boundaries, starts_at, memo)
                       if all(c.end <= s or c.start >= e or (c.start <= s and e <= c.end
                                                             and found in c.term.text)
                              for s, e, found in exact)]
@@ -140,7 +164,7 @@ class TermCorrector:
         return edges
 
     def _matches(self, term: Term, text: str, tokens: list[Token], boundaries: set[int],
-                 starts_at: dict[int, list[_Edge]]) -> list[_Candidate]:
+                 starts_at: dict[int, list[_Edge]], memo: Memo) -> list[_Candidate]:
         wanted = term.reading or ""
         limit = _allowed_cost(len(wanted))
         found: list[_Candidate] = []
@@ -150,7 +174,7 @@ class TermCorrector:
                 continue
             if not self._may_start(starts_at, s, wanted):
                 continue
-            rows: dict[int, list[float]] = {s: [float(j) for j in range(len(wanted) + 1)]}
+            rows: dict[int, Row] = {s: tuple(float(j) for j in range(len(wanted) + 1))}
             horizon = s + len(wanted) + 2
             for position in range(s, min(horizon, len(text))):
                 row = rows.get(position)
@@ -159,10 +183,10 @@ class TermCorrector:
                 for edge in starts_at.get(position, ()):
                     if edge.end > horizon:
                         continue
-                    extended = _extend(row, edge.reading, wanted, limit)
+                    extended = _extend(row, edge.reading, wanted, limit, memo)
                     best = rows.get(edge.end)
-                    rows[edge.end] = (extended if best is None
-                                      else [min(a, b) for a, b in zip(best, extended, strict=True)])
+                    rows[edge.end] = (extended if best is None or best == extended else tuple(
+                        min(a, b) for a, b in zip(best, extended, strict=True)))
             best_end, best_cost = None, limit + 1.0
             for end, row in rows.items():
                 if end > s and end in boundaries and row[-1] <= limit and row[-1] < best_cost:
