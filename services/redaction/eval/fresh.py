@@ -38,17 +38,6 @@ from sample import Sample
 
 SEED = 20261203
 
-ENTITY_TYPES = (
-    "PERSON",
-    "ADDRESS_JP",
-    "PHONE_JP",
-    "MY_NUMBER",
-    "RESIDENCE_CARD",
-    "PASSPORT",
-    "POSTAL_CODE",
-    "EMAIL",
-    "DATE_OF_BIRTH",
-)
 
 LANGUAGES = ("ja", "en", "zh", "ko", "vi")
 

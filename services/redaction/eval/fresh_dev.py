@@ -36,17 +36,6 @@ from faker import Faker
 from sample import Sample
 
 SEED = 48151
-ENTITY_TYPES = (
-    "PERSON",
-    "ADDRESS_JP",
-    "PHONE_JP",
-    "MY_NUMBER",
-    "RESIDENCE_CARD",
-    "PASSPORT",
-    "POSTAL_CODE",
-    "EMAIL",
-    "DATE_OF_BIRTH",
-)
 LANGUAGES = ("ja", "en", "zh", "ko", "vi")
 # language -> (positive samples, negative samples)
 COUNTS = {"ja": (170, 42), "en": (80, 20), "zh": (68, 17), "ko": (68, 17), "vi": (68, 17)}
