@@ -57,9 +57,10 @@ def evaluate(out: Path) -> dict[str, object]:
                       "bound); independent_test: Faker values, templates and seeds never used "
                       "while writing rules; fresh_dev (ninth sitting) and fresh_test (eighth): "
                       "two other authors' generators and templates, written without reading "
-                      "the rules or the other corpora; fresh_dev may be read to write rules, "
-                      "fresh_test is only evaluated; no rule was written against either yet; "
-                      "figures on real counter speech may differ again")
+                      "the rules or the other corpora; fresh_dev may be read to write rules "
+                      "(rules 2026.12.3 were written against it: an upper bound now), "
+                      "fresh_test is only evaluated; figures on real counter speech may differ "
+                      "again")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     return report

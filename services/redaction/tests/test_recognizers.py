@@ -74,6 +74,9 @@ def test_my_number_rejected(detector: Detector, text: str) -> None:
 
 def test_residence_card(detector: Detector) -> None:
     assert "RESIDENCE_CARD" in types(detector, "在留カード番号はAB12345678CDです")
+    # read out in groups: normalisation joins the digits, the letters stay apart
+    assert "RESIDENCE_CARD" in types(detector, "在留カードはKM 4406 1829 TRです")
+    assert masked(detector, "Số thẻ lưu trú là PT-3317-0462-WQ", "PT-3317-0462-WQ", "vi")
     assert "RESIDENCE_CARD" in types(detector, "カードはｘｙ１２３４５６７８ｚｗ")
     assert "RESIDENCE_CARD" not in types(detector, "番号はAB1234567CDです")   # 7 digits
     assert "RESIDENCE_CARD" not in types(detector, "型番はAB12345678C9です")  # near miss
@@ -83,7 +86,15 @@ def test_passport(detector: Detector) -> None:
     assert "PASSPORT" in types(detector, "パスポート番号はTK1234567です")
     assert "PASSPORT" in types(detector, "我的护照号码是E12345678", "zh")
     assert "PASSPORT" not in types(detector, "注文番号はE12345678です")  # no context
-    assert "PASSPORT" not in types(detector, "パスポート番号はTK123456です")  # 6 digits
+    # Beside the word passport, any code of 7-10 letters and digits mixed is masked (other
+    # countries' shapes); a 6-character code, or such a code without the word, is not.
+    assert "PASSPORT" in types(detector, "パスポート番号はTK123456です")
+    assert "PASSPORT" not in types(detector, "パスポート番号はTK1234です")
+    for text, language in [("パスポートはQ7RT2M48Lです", "ja"),
+                           ("여권번호는 K 204M7731입니다", "ko"),
+                           ("The passport number is 55RX08321, a new one", "en")]:
+        assert "PASSPORT" in types(detector, text, language), text
+    assert "PASSPORT" not in types(detector, "予約番号はQ7RT2M48Lです")
 
 
 @pytest.mark.parametrize("number", [
@@ -105,6 +116,51 @@ def test_foreign_phones(detector: Detector) -> None:
     assert "PHONE_NUMBER" in types(detector, "Call me at +1 415 555 0132", "en")
 
 
+@pytest.mark.parametrize(("text", "value", "language"), [
+    ("My phone is oh nine zero, three one four four, two two six eight", "two two six eight",
+     "en"),
+    ("Call me on zero eight zero dash five five one two dash nine nine three oh", "nine nine",
+     "en"),
+    ("Số điện thoại là không chín không, hai bốn tám một, sáu sáu ba bảy", "sáu sáu ba bảy",
+     "vi"),
+    ("电话是零八零，幺二四四，七三零九", "七三零九", "zh"),
+    ("전화번호는 공팔공에 칠칠이일에 삼오사공입니다", "삼오사공", "ko"),
+    ("휴대폰은 공구공-일일팔삼 음 육이오공이에요", "육이오공", "ko"),
+    ("电话0425 那个 61 7788", "7788", "zh"),
+])
+def test_phone_numbers_read_out_in_words(detector: Detector, text: str, value: str,
+                                         language: str) -> None:
+    found = detector.find(text, language)
+    start = text.index(value)
+    assert any(f.start <= start and start + len(value) <= f.end for f in found), (text, found)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("my My Number is four one two seven, three three zero eight, one five five nine", "en"),
+    ("Mã số cá nhân là bốn một hai bảy ba ba không tám một năm năm chín", "vi"),
+    ("마이넘버는 사일이칠에 삼삼공팔에 일오오구입니다", "ko"),
+    ("个人编号四一二七，三三零八，一五五九", "zh"),
+])
+def test_a_my_number_read_out_in_words_is_masked(detector: Detector, text: str,
+                                                 language: str) -> None:
+    number = my_number("41273308155")
+    spoken = detector.redact(text.replace("1559", number[8:]), language)
+    assert not any(char.isdigit() for char in spoken.text), spoken.text
+    assert "MY_NUMBER" in spoken.counts() or "NUMBER" in spoken.counts(), spoken
+
+
+@pytest.mark.parametrize(("text", "value", "language"), [
+    ("My email is mika underscore sato7 at outlook dot com", "mika underscore sato7", "en"),
+    ("My email is ken dot ito at gmail dot com", "ken dot ito", "en"),
+    ("邮箱是wang_fang at 126 点 com", "wang_fang", "zh"),
+    ("메일은 jisoo99 골뱅이 daum 점 net입니다", "jisoo99", "ko"),
+    ("Email của em là minh.tu a còng yahoo chấm com", "minh.tu", "vi"),
+])
+def test_an_email_read_out_is_masked(detector: Detector, text: str, value: str,
+                                     language: str) -> None:
+    assert masked(detector, text, value, language), detector.redact(text, language).text
+
+
 def test_postal_code(detector: Detector) -> None:
     assert "POSTAL_CODE" in types(detector, "〒160-0023 です")
     assert "POSTAL_CODE" in types(detector, "郵便番号は1600023です")
@@ -119,6 +175,23 @@ def test_address_forms(detector: Detector) -> None:
         ("2-8-1 Nishi-Shinjuku, Shinjuku-ku, Tokyo", "2-8-1 Nishi-Shinjuku"),
     ]:
         assert masked(detector, text, value, "en" if text[0].isdigit() else "ja"), text
+
+
+@pytest.mark.parametrize(("text", "value", "language"), [
+    ("住所は豊島区南池袋3丁目14の6 サンライズ南池袋502です", "14の6 サンライズ南池袋502", "ja"),
+    ("新しい住所は文京区本郷五丁目21-3です", "本郷五丁目21-3", "ja"),
+    ("The address is Higashi-Nakano 2-chome 8-11, Nakano-ku", "Higashi-Nakano 2-chome 8-11",
+     "en"),
+    ("I live at Nerima ku Shakujii Machi 4 12 7", "Shakujii Machi 4 12 7", "en"),
+    ("we live at Maple Court 305, 3-9-4 Kamiochiai, Shinjuku-ku, Tokyo", "Maple Court 305",
+     "en"),
+    ("Địa chỉ là Katsushika ku Tateishi 6 2 15", "Tateishi 6 2 15", "vi"),
+    ("주소는 도쿄도 나카노구 노가타 5초메 3-8이에요", "노가타 5초메 3-8", "ko"),
+    ("주소는 가쓰시카구 다테이시 6-2-15입니다", "다테이시 6-2-15", "ko"),
+])
+def test_addresses_as_visitors_say_them(detector: Detector, text: str, value: str,
+                                        language: str) -> None:
+    assert masked(detector, text, value, language), detector.redact(text, language).text
 
 
 def test_an_address_keeps_its_type_when_a_name_is_read_inside_it(detector: Detector) -> None:
@@ -144,6 +217,16 @@ def test_an_address_keeps_its_type_when_a_name_is_read_inside_it(detector: Detec
     ("신청인은 정다은 입니다", "ko", "정다은"),
     ("the card is for Maria Santos not me", "en", "Maria Santos"),
     ("Robert Brown Jr. is my father", "en", "Robert Brown Jr."),
+    ("わたし ソ・ミン です", "ja", "ソ・ミン"),
+    ("わたし ルイス・ペレス です", "ja", "ルイス・ペレス"),
+    ("タナカ ユウトです、よろしくお願いします", "ja", "タナカ ユウト"),
+    ("夫がサトウケンタ、妻がモリアヤです", "ja", "サトウケンタ"),
+    ("娘の名前は林で、まだ二歳です", "ja", "林"),
+    ("名字是清水 健太，来办转入", "zh", "清水 健太"),
+    ("名字是佐々木由美子，住址在新宿", "zh", "佐々木由美子"),
+    ("孩子叫周子涵，今年三岁", "zh", "周子涵"),
+    ("我替梁晓雯来办的", "zh", "梁晓雯"),
+    ("저는 이서준이고 아내는 中村美咲예요", "ko", "中村美咲"),
 ])
 def test_names_without_an_introduction(detector: Detector, text: str, language: str,
                                        name: str) -> None:
@@ -175,6 +258,9 @@ def test_counter_talk_is_not_an_address(detector: Detector, text: str) -> None:
     ("出生日期是1990年7月21日", "zh"),
     ("생년월일은 1990년 7월 21일입니다", "ko"),
     ("Tôi sinh ngày 21/07/1990", "vi"),
+    ("em sinh ngày 9 tháng 4 năm 1988 ạ", "vi"),
+    ("Ngày sinh của tôi là 9 tháng 04 1988", "vi"),
+    ("たんじょうびは 1988年4月9日 です", "ja"),
 ])
 def test_date_of_birth(detector: Detector, text: str, language: str) -> None:
     assert "DATE_OF_BIRTH" in types(detector, text, language)

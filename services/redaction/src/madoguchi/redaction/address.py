@@ -25,7 +25,8 @@ _TOWN = (rf"(?:(?:[{_KANJI}ァ-ヶーA-Z]|(?<={_KANJI})[のがつヶケ](?={_KAN
          # kana ending a town name before its block: 勝どき六丁目, 月島にし1-2
          rf"|(?<={_KANJI})[ぁ-ゖ]{{1,2}}(?=[{_KANJI}\d])){{0,18}}?)")
 _BLOCK = (
-    rf"(?:{_NUM}丁目(?:{_NUM}番地?(?:{_NUM}号?)?|-{_NUM}(?:-{_NUM})?)?"
+    # 2丁目27-21 (27の21 read out, normalised), 四丁目12-2, 2丁目-3-4, 2丁目3番地4号
+    rf"(?:{_NUM}丁目(?:{_NUM}番地?(?:{_NUM}号?)?|-?\d+(?:-\d+)?)?"
     rf"|{_NUM}番地(?:{_NUM}号?|-{_NUM})?"
     rf"|{_NUM}番{_NUM}号"
     rf"|\d+-\d+(?:-\d+)?)"
@@ -40,10 +41,20 @@ _CITY_IN_PREF = (
 )
 # The building and room that follow the block (コーポ山田 203号室, シティ 304, パレスの1105).
 _BUILDING = (
-    rf"(?:[ ]?[{_KANJI}ァ-ヶーA-Za-z]{{1,12}}[ の-]?\d{{1,4}}(?:号室|号)?(?![\d-])"
+    rf"(?:[ ]?(?:[{_KANJI}ァ-ヶーA-Za-z]|(?<={_KANJI})[のがつヶケ](?={_KANJI})){{1,12}}"
+    r"[ の-]?\d{1,4}(?:号室|号)?(?![\d-])"
     r"|[ ]?\d{1,4}号室)"
 )
 _ROMAJI_WARD = r"[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura)\b"
+# Romaji as a recogniser writes it: "Edogawa ku", "Minami Koiwa", "Nishi-Shinjuku".
+_ROMAJI_WARD_SPOKEN = r"[A-Z][a-z]+[- ](?:ku|shi|cho|machi|gun|mura)\b"
+_ROMAJI_PLACE = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?"
+_ROMAJI_TAIL = rf"(?:,? {_ROMAJI_WARD_SPOKEN})?(?:,? Tokyo(?:-to)?)?"
+# The building first, in the western order: "Green Haitsu 107, 1-12-14 Minami-Koiwa, ..."
+_ROMAJI_BUILDING = r"(?:(?:[A-Z][a-z]+ ){1,3}\d{1,4},? )?"
+# A ward and town in hangul: 에도가와구 미나미코이와 2초메 16-19, 다이토구 아사쿠사 3-17-20
+_HANGUL_ADDRESS = (r"(?:도쿄도\s?)?\p{Hangul}{2,6}(?:구|시)\s\p{Hangul}{2,8}"
+                   r"(?:\s?\d+초메\s?\d+(?:-\d+){0,2}|\s?\d+-\d+(?:-\d+)?)")
 
 ADDRESS_CONTEXT = ("住所", "住まい", "住んで", "address", "地址", "주소", "địa chỉ", "転入", "転居")
 
@@ -60,8 +71,15 @@ class JapaneseAddressRecognizer(ContextPatternRecognizer):
                 Pattern("pref_city", rf"(?:{_PREFECTURES}){_CITY_IN_PREF}", 0.75),
                 Pattern("city_block", rf"{_CITY}{_TOWN}{_BLOCK}{_BUILDING}?", 0.65),
                 Pattern("romaji_block_ward",
-                        rf"\d+-\d+(?:-\d+)?,? (?:[A-Z][a-z]+(?:-[A-Za-z]+)*,? )?{_ROMAJI_WARD}"
-                        rf"(?:,? [A-Z][a-z]+(?:-to|-fu|-ken)?)?", 0.7),
+                        rf"{_ROMAJI_BUILDING}\d+-\d+(?:-\d+)?,? (?:[A-Z][a-z]+(?:-[A-Za-z]+)*,? )?"
+                        rf"{_ROMAJI_WARD}(?:,? [A-Z][a-z]+(?:-to|-fu|-ken)?)?", 0.7),
+                Pattern("romaji_chome",
+                        rf"{_ROMAJI_BUILDING}{_ROMAJI_PLACE} \d+-chome,? \d+(?:-\d+)?"
+                        rf"{_ROMAJI_TAIL}", 0.7),
+                Pattern("romaji_ward_town_block",
+                        rf"{_ROMAJI_BUILDING}{_ROMAJI_WARD_SPOKEN},? {_ROMAJI_PLACE},? "
+                        r"\d+(?:-\d+){1,2}", 0.7),
+                Pattern("hangul_ward_town_block", _HANGUL_ADDRESS, 0.7),
             ],
             ADDRESS_CONTEXT, language, name="address_jp",
         )

@@ -18,6 +18,7 @@ PHONE_CONTEXT = (
 POSTAL_CONTEXT = (
     "郵便番号", "〒", "postal", "zip", "post code", "postcode", "邮编", "邮政编码", "郵遞區號",
     "우편번호", "mã bưu", "ゆうびん",
+    "-ku,", " ku,", "tokyo,",  # straight after a romaji address: "..., Shinjuku-ku, 167-4897"
 )
 
 
@@ -34,6 +35,8 @@ class JapanesePhoneRecognizer(ContextPatternRecognizer):
                 Pattern("jp_landline", _NB + r"0\d{1,4}-\d{1,4}-\d{4}" + _NA, 0.6),
                 Pattern("jp_landline_paren", _NB + r"0\d{1,4}\(\d{1,4}\)\d{4}" + _NA, 0.6),
                 Pattern("jp_continuous", _NB + r"0\d{9,10}" + _NA, 0.45),
+                # read in two groups (03 / 63819145, 033303 / 3884): the digit count decides
+                Pattern("jp_two_groups", _NB + r"0\d{1,5}-\d{4,8}" + _NA, 0.45),
                 Pattern("jp_intl", r"\+81[- ]?(?:\(0\))?\d{1,4}-?\d{1,4}-?\d{4}" + _NA, 0.8),
             ],
             PHONE_CONTEXT, language, name="phone_jp",
@@ -72,18 +75,24 @@ class ForeignPhoneRecognizer(ContextPatternRecognizer):
         super().__init__("PHONE_NUMBER", patterns, PHONE_CONTEXT, language, name="phone_foreign")
 
 
+_SPOKEN_LOCAL = (r"[A-Za-z0-9._%+-]+"
+                 r"(?: (?:dot|underscore|dash|hyphen|点|점|chấm) [A-Za-z0-9._%+-]+)*")
+_SPOKEN_DOMAIN = r"[A-Za-z0-9-]+(?: ?(?:ドット|dot|点|점|chấm|\.) ?[A-Za-z0-9-]+)+"
+
+
 class EmailRecognizer(ContextPatternRecognizer):
     def __init__(self, language: str) -> None:
         super().__init__(
             "EMAIL",
             [Pattern("email", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@"
                               r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z])", 0.9),
-             # read out: "taro アットマーク example ドット jp", "taro at example dot com"
-             Pattern("email_spoken_ja", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+ ?"
-                                        r"(?:アットマーク|アット) ?[A-Za-z0-9-]+"
-                                        r"(?: ?(?:ドット|\.) ?[A-Za-z0-9-]+)+(?![A-Za-z])", 0.8),
-             Pattern("email_spoken_en", r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+ at "
-                                        r"[A-Za-z0-9-]+(?: dot [A-Za-z0-9-]+)+(?![A-Za-z])", 0.6)],
+             # read out: "taro アットマーク example ドット jp", "taro 골뱅이 naver 점 com",
+             # "an a còng gmail chấm com", "li_meng at 163 点 com", "amber dot lee at x dot com"
+             Pattern("email_spoken", rf"(?<![A-Za-z0-9._%+-]){_SPOKEN_LOCAL} ?"
+                                     r"(?:アットマーク|アット|골뱅이|a còng|艾特) ?"
+                                     rf"{_SPOKEN_DOMAIN}(?![A-Za-z])", 0.8),
+             Pattern("email_spoken_at", rf"(?<![A-Za-z0-9._%+-]){_SPOKEN_LOCAL} at "
+                                        rf"{_SPOKEN_DOMAIN}(?![A-Za-z])", 0.6)],
             ("mail", "メール", "邮箱", "이메일", "email"), language, name="email",
         )
 

@@ -15,9 +15,12 @@ _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# 2 tháng 3 năm 2020, 2 tháng 03 2020 (normalisation joins "03 2020" to 03-2020)
+_VI_DATE = r"\d{1,2} tháng \d{1,2}(?:(?: năm|,)? |-)\d{4}(?!\d)"
 
 BIRTH_CONTEXT = (
-    "生年月日", "生まれ", "誕生日", "生年", "born", "birth", "dob", "birthday", "出生", "生日",
+    "生年月日", "生まれ", "誕生日", "生年", "たんじょうび", "せいねんがっぴ", "うまれ",
+    "born", "birth", "dob", "birthday", "出生", "生日",
     "생년월일", "태어", "생일", "ngày sinh", "sinh ngày", "sinh năm", "sinh vào", "tôi sinh",
 )
 
@@ -38,7 +41,9 @@ class DateOfBirthRecognizer(ContextPatternRecognizer):
                 Pattern("en_mdy", rf"{_MONTHS}\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}", 0.35),
                 Pattern("en_dmy", rf"\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MONTHS},? \d{{4}}", 0.35),
                 Pattern("ko_full", r"\d{4}\s?년\s?\d{1,2}\s?월\s?\d{1,2}\s?일", 0.35),
-                Pattern("vi_full", r"ngày \d{1,2} tháng \d{1,2} năm \d{4}", 0.35),
+                Pattern("vi_full", rf"(?:ngày )?{_VI_DATE}", 0.35),
+                # "sinh ngày ..." says birth inside the date's own words
+                Pattern("vi_born", rf"(?<=sinh (?:vào )?(?:ngày )?){_VI_DATE}", 0.8),
             ],
             BIRTH_CONTEXT, language, name="date_of_birth", window=(30, 12),
         )

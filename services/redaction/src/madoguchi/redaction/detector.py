@@ -24,6 +24,7 @@ from madoguchi.redaction.identifiers import (
     BankAccountRecognizer,
     MyNumberRecognizer,
     NationalIdRecognizer,
+    PassportCodeRecognizer,
     PassportRecognizer,
     ResidenceCardRecognizer,
 )
@@ -42,10 +43,11 @@ from madoguchi.redaction.person import (
 )
 from madoguchi.redaction.recognizer_base import FLAGS
 
-RULES_VERSION = "2026.12.2"
+RULES_VERSION = "2026.12.3"
 SCORE_THRESHOLD = 0.4
 _RECOGNIZERS = (
-    MyNumberRecognizer, ResidenceCardRecognizer, PassportRecognizer, BankAccountRecognizer,
+    MyNumberRecognizer, ResidenceCardRecognizer, PassportRecognizer, PassportCodeRecognizer,
+    BankAccountRecognizer,
     NationalIdRecognizer, JapanesePhoneRecognizer, ForeignPhoneRecognizer, EmailRecognizer,
     PostalCodeRecognizer, JapaneseAddressRecognizer, DateOfBirthRecognizer, SpokenNameRecognizer,
 )

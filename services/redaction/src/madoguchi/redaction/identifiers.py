@@ -69,9 +69,10 @@ class ResidenceCardRecognizer(ContextPatternRecognizer):
     def __init__(self, language: str) -> None:
         super().__init__(
             "RESIDENCE_CARD",
-            # read out in its three parts, a recogniser may put spaces between them
+            # read out in parts, a recogniser may put spaces between them (GR 5819 7220 WD,
+            # whose digit groups normalisation has joined to 5819-7220)
             [Pattern("residence_card",
-                     _AN_B + r"[A-Za-z]{2}[- ]?\d{8}[- ]?[A-Za-z]{2}" + _AN_A, 0.85)],
+                     _AN_B + r"[A-Za-z]{2}[- ]?\d{4}-?\d{4}[- ]?[A-Za-z]{2}" + _AN_A, 0.85)],
             RESIDENCE_CARD_CONTEXT, language, name="residence_card",
         )
 
@@ -90,6 +91,25 @@ class PassportRecognizer(ContextPatternRecognizer):
             ],
             PASSPORT_CONTEXT, language, name="passport", window=(40, 12),
         )
+
+
+class PassportCodeRecognizer(ContextPatternRecognizer):
+    """Passport numbers of other shapes (GH5CP9V5Y, 12NG46228, M 111P4859, XN196979): seven to
+    ten letters and digits mixed, only beside the word passport — alone, such a token is as
+    likely a booking or a product code."""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            "PASSPORT",
+            [Pattern("passport_code", _AN_B + r"(?:[A-Z]{1,2} )?[A-Za-z0-9]{5,10}" + _AN_A, 0.3)],
+            PASSPORT_CONTEXT, language, name="passport_code", context_required=True,
+            window=(40, 12),
+        )
+
+    def validate_result(self, pattern_text: str) -> bool:
+        code = pattern_text.replace(" ", "")
+        letters = sum(char.isalpha() for char in code)
+        return 7 <= len(code) <= 10 and letters >= 1 and len(code) - letters >= 2
 
 
 class BankAccountRecognizer(ContextPatternRecognizer):

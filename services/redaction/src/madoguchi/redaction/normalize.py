@@ -17,7 +17,8 @@ _Piece = tuple[str, int, int]
 
 _DASHES = frozenset("‐‑‒–—―−－﹣⁃")
 _CHOON = "ー"
-_KANJI_DIGITS = {"〇": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+# 幺 is how Chinese speakers read 1 in a phone number (so that it is not heard as 七).
+_KANJI_DIGITS = {"〇": "0", "零": "0", "幺": "1", "一": "1", "二": "2", "三": "3", "四": "4",
                  "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 # Spoken digits as a counter clerk hears a phone or card number read out (katakana forms;
 # hiragana is folded to katakana before lookup). Longest first so that キュー wins over ク.
@@ -33,8 +34,8 @@ _MIN_SPOKEN_NEAR_DIGITS = 2
 # Spaces, の (090の1234) and 、 separate digit groups in speech; ASCII commas do not (1,000円).
 _DIGIT_JOINERS = frozenset(" \tのノ、")
 # Hesitations a recogniser writes between the groups of a number read out (090 えー 1234).
-_FILLERS = ("えーと", "えっと", "えー", "ええと", "あのー", "あの", "uh", "um", "嗯", "呃",
-            "어", "음", "ờ")
+_FILLERS = ("えーと", "えっと", "えー", "ええと", "あのー", "あの", "まあ", "uh", "um", "so",
+            "嗯", "呃", "那个", "어", "음", "그", "ờ", "ừm")
 _GROUP_MARK = "ノ"
 
 
@@ -55,6 +56,7 @@ class NormalizedText:
 
 def normalize(text: str) -> NormalizedText:
     pieces = _nfkc(text)
+    pieces = _latin_spoken_digits(pieces)
     pieces = _kanji_digits(pieces)
     pieces = _spoken_digits(pieces, near_digits=False)
     pieces = _spoken_digits(pieces, near_digits=True)
@@ -76,6 +78,51 @@ def _nfkc(text: str) -> list[_Piece]:
     for index, char in enumerate(text):
         for folded in unicodedata.normalize("NFKC", char):
             out.append((folded, index, index + 1))
+    return out
+
+
+# Digits read out in English and Vietnamese ("zero nine zero, one two three four", "không
+# chín không ..."). Each is also an ordinary word (one, ba, năm), so only a run of three or more,
+# spaced, is a number; a comma, "dash" or a hesitation between them ends a group.
+_LATIN_DIGITS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9",
+    "không": "0", "một": "1", "hai": "2", "ba": "3", "bốn": "4", "năm": "5", "sáu": "6",
+    "bảy": "7", "tám": "8", "chín": "9",
+}
+_LATIN_WORD = "|".join(sorted(_LATIN_DIGITS, key=len, reverse=True))
+_LATIN_GROUP_BREAK = r"(?:\s*,\s*|\s+(?:dash|hyphen|um|uh|er|ờ|ừm)\s+|\s*-\s*)"
+_LATIN_RUN = re.compile(
+    rf"(?<![\w-])(?:{_LATIN_WORD})(?:(?:{_LATIN_GROUP_BREAK}|\s+)(?:{_LATIN_WORD}))+(?![\w-])",
+    re.IGNORECASE)
+_LATIN_TOKEN = re.compile(rf"({_LATIN_WORD})|({_LATIN_GROUP_BREAK})|\s+", re.IGNORECASE)
+_MIN_LATIN_DIGITS = 3
+
+
+def _latin_spoken_digits(pieces: list[_Piece]) -> list[_Piece]:
+    """`zero eight zero, five two six four` → `080-5264`: the spaces inside a group go, a
+    comma, "dash" or hesitation becomes `-`."""
+    text = "".join(p[0] for p in pieces)
+    out: list[_Piece] = []
+    done = 0
+    for run in _LATIN_RUN.finditer(text):
+        tokens = [(m.start(), m.end(), m.group(1), m.group(2))
+                  for m in _LATIN_TOKEN.finditer(text, run.start(), run.end())]
+        words = [t for t in tokens if t[2]]
+        # "năm" opening a four-digit year read out is the word "year" (năm một chín chín năm)
+        if len(words) == 5 and words[0][2].lower() == "năm":
+            tokens = tokens[next(i for i, t in enumerate(tokens) if t is words[1]):]
+            words = words[1:]
+        if len(words) < _MIN_LATIN_DIGITS:
+            continue
+        out.extend(pieces[done:tokens[0][0]])
+        for start, end, word, group_break in tokens:
+            if word:
+                out.append((_LATIN_DIGITS[word.lower()], pieces[start][1], pieces[end - 1][2]))
+            elif group_break:
+                out.append(("-", pieces[start][1], pieces[end - 1][2]))
+        done = tokens[-1][1]
+    out.extend(pieces[done:])
     return out
 
 
@@ -172,21 +219,29 @@ def _spoken_run(
 
 _HANGUL_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5",
                   "육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"}
-# A number read out in Sino-Korean digits: space-separated words made only of digit syllables,
-# seven or more in all (one such word alone is too often a real word: 이사, 오일, 사이).
+# A number read out in Sino-Korean digits: words made only of digit syllables, seven or more
+# in all (one such word alone is too often a real word: 이사, 오일, 사이), between them a space,
+# a dash, the particle 에 (공구공에 일이삼사에 ...) or a hesitation (음, 어, 그). The particle
+# or copula after the last group (입니다, 예요) is not part of it.
 _MIN_HANGUL_DIGITS = 7
+_HANGUL_GROUP = "[공영일이삼사오육륙칠팔구]{2,4}"
+_HANGUL_BREAK = r"(?:에?\s+(?:(?:음|어|그|저)\s+)?|\s?-\s?)"
+_HANGUL_RUN = re.compile(rf"(?<![가-힣]){_HANGUL_GROUP}(?:{_HANGUL_BREAK}{_HANGUL_GROUP})+")
 
 
 def _hangul_digits(pieces: list[_Piece]) -> list[_Piece]:
-    """`공구공 일이삼사 오육칠팔` → `090 1234 5678`."""
+    """`공구공 일이삼사 오육칠팔` → `090 1234 5678`; `공구공에 일이삼사` → `090  1234`."""
     text = "".join(p[0] for p in pieces)
     out = list(pieces)
-    for match in re.finditer(r"(?<![가-힣])[공영일이삼사오육륙칠팔구]{2,4}"
-                             r"(?: [공영일이삼사오육륙칠팔구]{2,4})+(?![가-힣])", text):
-        if sum(c != " " for c in match.group()) >= _MIN_HANGUL_DIGITS:
-            for k in range(match.start(), match.end()):
-                char, start, end = out[k]
-                out[k] = (_HANGUL_DIGITS.get(char, char), start, end)
+    for match in _HANGUL_RUN.finditer(text):
+        if sum(c in _HANGUL_DIGITS for c in match.group()) < _MIN_HANGUL_DIGITS:
+            continue
+        for k in range(match.start(), match.end()):
+            char, start, end = out[k]
+            if char in _HANGUL_DIGITS:
+                out[k] = (_HANGUL_DIGITS[char], start, end)
+            elif char == "에":
+                out[k] = (" ", start, end)
     return out
 
 
@@ -223,7 +278,10 @@ def _join_digit_groups(pieces: list[_Piece]) -> list[_Piece]:
 
 def _group_gap(text: str, start: int) -> int:
     """Length of the separator at `start` between two digit groups (0: none): one or two
-    joiners, or a filler word with spaces around it."""
+    joiners, a comma that is not a thousands separator, or a filler word with spaces around
+    it."""
+    if text.startswith(",", start):
+        return _comma_gap(text, start)
     j = start
     while j < len(text) and text[j] in _DIGIT_JOINERS and j - start < 2:
         j += 1
@@ -240,3 +298,20 @@ def _group_gap(text: str, start: int) -> int:
             if k < len(text) and _is_digit(text[k]) and k - start <= len(filler) + 4:
                 return k - start
     return 0
+
+
+def _comma_gap(text: str, start: int) -> int:
+    """`070，0933，1699` (a Chinese comma between the groups read out) joins; `1,000` and
+    `12,345` (thousands), `1, 2` (a list) and `May 29, 2007` do not."""
+    j = start + 1 + text.startswith(" ", start + 1)
+    before = start
+    while before > 0 and _is_digit(text[before - 1]):
+        before -= 1
+    after = j
+    while after < len(text) and _is_digit(text[after]):
+        after += 1
+    previous, following = text[before:start], text[j:after]
+    if len(following) < 2 or not (len(previous) >= 3 or previous.startswith("0")):
+        return 0
+    thousands = len(following) == 3 and not previous.startswith("0")
+    return 0 if thousands else j - start

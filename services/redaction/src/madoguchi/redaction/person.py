@@ -15,7 +15,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from madoguchi.redaction.recognizer_base import ContextPatternRecognizer
 
 _KANJI_NAME = r"\p{Han}{1,4}(?:[ 　]?\p{Han}{1,4})?"
-_KATAKANA_NAME = r"[ァ-ヶ][ァ-ヶー]{1,9}(?:[・= ][ァ-ヶ][ァ-ヶー]{1,11}){0,2}"
+# one syllable may stand alone before a middle dot (リ・メイ)
+_KATAKANA_NAME = r"[ァ-ヶ](?:[ァ-ヶー]{1,9}|(?=・))(?:[・= ][ァ-ヶ][ァ-ヶー]{1,11}){0,2}"
 _LATIN_NAME = r"[A-Z][a-zà-ỹ'-]+(?: [A-Z][a-zà-ỹ'-]+){0,3}"
 _HONORIFIC = r"(?:さん|様|さま|くん|君|ちゃん|殿|氏)"
 # Role nouns that take さん/様 but are not names.
@@ -48,14 +49,18 @@ _KO_SURNAMES = (
     "엄채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉사"
     "부가복태목형피두감음빈동온호범좌팽승간상갈단견당]")
 # After a family member or the person filing (娘の …, 届出人は …) a name follows a space.
-_JA_KIN = (r"(?:娘|息子|夫|妻|主人|家内|母|父|子供|子ども|兄|弟|姉|妹|祖母|祖父|孫|届出人|世帯主|"
-           r"申請者|代理人|婚約者|配偶者)(?:の|は|が)\s")
+_JA_KIN_WORD = (r"(?:娘|息子|夫|妻|主人|家内|母|父|子供|子ども|兄|弟|姉|妹|祖母|祖父|孫|届出人|"
+                r"世帯主|申請者|代理人|婚約者|配偶者)")
+_JA_KIN = rf"{_JA_KIN_WORD}(?:の|は|が)\s"
 _HIRAGANA_NAME = r"[ぁ-ゖ]{2,5}[ 　][ぁ-ゖ]{2,5}"
 # A family and a given name in kana, read with a space (イトウ タイチ, こばやし たろう).
-_KANA_WORD = r"(?:[ぁ-ゖ]{2,5}|[ァ-ヶ][ァ-ヶー]{1,6})"
-_KANA_PAIR = rf"(?<![ぁ-ゖァ-ヶー]){_KANA_WORD}[ 　]{_KANA_WORD}(?![ぁ-ゖァ-ヶー])"
+# A word ends where its script does: a katakana name may be followed by です, a hiragana one
+# cannot (こばやし たろうです has no visible end).
+_KANA_WORD = r"(?:[ぁ-ゖ]{2,5}(?![ぁ-ゖ])|[ァ-ヶ][ァ-ヶー]{1,6}(?![ァ-ヶー]))"
+_KANA_PAIR = rf"(?<![ぁ-ゖァ-ヶー]){_KANA_WORD}[ 　]{_KANA_WORD}"
 # Words that introduce the person a form is for (申請者 …, 私は …).
-_JA_ROLE = r"(?:私は|わたしは|僕は|ぼくは|申請者|申請人|届出人|世帯主|氏名|名前|代理人)"
+_JA_ROLE = (r"(?:私は|わたしは|僕は|ぼくは|申請者|申請人|届出人|世帯主|氏名|名前|代理人|"
+            r"(?:わたし|私)(?=\s))")  # わたし アナ・ゴンザレス です: the は dropped in speech
 _ZH_ROLE = (r"(?:这是|那是|我是|我丈夫|我妻子|我太太|我先生|我老公|我老婆|我儿子|我女儿|我爸爸|"
             r"我妈妈|我父亲|我母亲|申请人是|申请人|本人是)")
 
@@ -67,12 +72,15 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
         patterns = [
             Pattern("ja_intro", rf"(?<=(?:名前は|氏名は|名前が|名義は)\s?)"
                                 rf"(?:{_KANJI_NAME}|{_KATAKANA_NAME}|{_LATIN_NAME})"
-                                r"(?=\s?(?:です|でございます|と申します|といいます|と言います|になります|。|、|$))",
-                    0.75),
+                                r"(?=\s?(?:です|でございます|と申します|といいます|と言います|になります|で|"
+                                r"。|、|$))", 0.75),
             Pattern("ja_moushimasu", rf"(?<![\p{{Han}}ァ-ヶー])(?:{_KANJI_NAME}|{_KATAKANA_NAME})"
                                      r"(?=\s?(?:と申します|といいます|と言います))", 0.75),
             Pattern("ja_kin", rf"(?<={_JA_KIN})(?:{_HIRAGANA_NAME}|{_KANJI_NAME}|"
                               rf"{_KATAKANA_NAME}|{_LATIN_NAME})(?=\s|と|も|が|は|です|$)", 0.6),
+            # katakana needs no space after the particle to show where it starts (夫がイトウマイ、)
+            Pattern("ja_kin_katakana", rf"(?<={_JA_KIN_WORD}(?:の|は|が)){_KATAKANA_NAME}"
+                                       r"(?=\s|、|。|と|も|が|は|です|$)", 0.6),
             Pattern("ja_kana_pair_said", rf"{_KANA_PAIR}(?=\s?(?:です|でございます|って|と申し|"
                                          r"といいます|と言います|の(?:妻|夫|娘|息子|代理|母|父)|"
                                          r"様|さん|くん|ちゃん))", 0.55),
@@ -102,8 +110,16 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
             # the title and a degree or generation with it: "Mrs. Kristen Smith DDS"
             Pattern("en_title_whole", rf"(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.? {_LATIN_NAME}"
                                       r"(?: (?:Jr|Sr|II|III|IV|MD|DDS|DVM|PhD)\b\.?)?", 0.7),
+            # a Japanese name may be read with a space (清水 健太) or run to six (佐々木由美子)
             Pattern("zh_intro", r"(?<=(?:我叫|我的名字是|名字是|名字叫|姓名是|叫做|我姓)\s?)"
-                                r"\p{Han}{2,4}(?=\s|[，。,.！!、]|$|先生|女士|小姐)", 0.75),
+                                r"(?:\p{Han}{1,3} \p{Han}{1,3}|\p{Han}{2,6})"
+                                r"(?=\s|[，。,.！!、]|$|先生|女士|小姐)", 0.75),
+            # 孩子叫李淑珍: a plain 叫 needs the family name to show a name follows
+            Pattern("zh_called", rf"(?<=叫\s?)(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
+                                 r"(?=[，,。\s]|$|出生|来|的)", 0.6),
+            # 我替朱桂珍来办的: the person someone comes for
+            Pattern("zh_on_behalf", r"(?<=(?:替|代替|帮)\s?)(?![我你他她])\p{Han}{2,3}"
+                                    r"(?=来办|来申请|来领|办理|申请)", 0.6),
             Pattern("zh_title", r"(?<![\p{Han}])\p{Han}{2,3}(?=先生|女士|小姐)", 0.5),
             # a name opening the sentence, before what people say of themselves
             Pattern("zh_role", rf"(?<={_ZH_ROLE}\s?)(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
@@ -111,7 +127,7 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
             Pattern("zh_leading", rf"(?<![\p{{Han}}])(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
                                   r"(?=住在|是|在|要|想|的|和|跟|今年|出生|\s|[，,。])", 0.55),
             Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은|신청인은|신청자는|세대주는|"
-                                r"남편은|아내는|대리인은)\s?)\p{Hangul}{2,4}"
+                                r"남편은|아내는|대리인은)\s?)(?:\p{Hangul}{2,4}|[\p{Han}ぁ-ゖァ-ヶー]{2,6})"
                                 r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며))", 0.75),
             Pattern("ko_title", r"(?<![\p{Hangul}])\p{Hangul}{2,4}(?=\s?(?:씨|님))",
                     0.45),
