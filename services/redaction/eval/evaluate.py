@@ -3,7 +3,9 @@ corpora: `regression` (corpus.py, written together with the rules: an upper boun
 two splits of the independent corpus (independent.py: Faker values, separate templates and
 seeds; `test` is only ever evaluated, never tuned on), `fresh_dev` (fresh_dev.py: a third
 author, ninth sitting, without reading the rules or the other corpora; the split to write
-rules against, its misses listed with their values) and `fresh_test` (fresh.py: another
+rules against, its misses listed with their values), `fresh_dev2` (fresh_dev2.py: a fourth
+author, tenth sitting, the same way; scored first with the rules written against fresh_dev, a
+second unseen measurement, then written against) and `fresh_test` (fresh.py: another
 author's generator, written without reading the rules or the other corpora; only
 evaluated; its misses are listed without values, like `test`'s). A gold entity counts as found only
 when predictions of the same type cover all of its characters (a partial mask may still
@@ -25,6 +27,7 @@ from pathlib import Path
 import corpus  # the sibling modules: this folder is run as a script
 import fresh
 import fresh_dev
+import fresh_dev2
 import independent
 
 from madoguchi.redaction.detector import Detector
@@ -46,7 +49,7 @@ def f_beta(precision: float, recall: float, beta: float = 2.0) -> float:
 def corpora() -> dict[str, list]:  # type: ignore[type-arg]
     return {"regression": corpus.build(), "independent_dev": independent.build("dev"),
             "independent_test": independent.build("test"), "fresh_dev": fresh_dev.build(),
-            "fresh_test": fresh.build()}
+            "fresh_dev2": fresh_dev2.build(), "fresh_test": fresh.build()}
 
 
 def evaluate(out: Path) -> dict[str, object]:
