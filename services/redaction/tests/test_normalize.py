@@ -25,6 +25,10 @@ pytestmark = pytest.mark.fast
     ("공구공에 일이삼사에 오육칠팔입니다", "090-1234-5678입니다"),
     ("공구공-일이삼사 음 오육칠팔이에요", "090-1234-5678이에요"),
     ("03 so 12345678", "03-12345678"),
+    ("oh three, double five two one, triple eight four", "03-5521-8884"),
+    ("one two oh... double oh three four", "120-0034"),
+    ("육칠공팔, 구삼오사, 사사육칠이요", "6708-9354-4467이요"),
+    ("9268，呃，1238 0516", "9268-1238-0516"),
     # năm before a year read out is "year", not a five
     ("sinh năm một chín chín năm", "sinh năm 1995"),
 ])

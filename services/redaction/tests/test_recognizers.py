@@ -155,6 +155,8 @@ def test_a_my_number_read_out_in_words_is_masked(detector: Detector, text: str,
     ("邮箱是wang_fang at 126 点 com", "wang_fang", "zh"),
     ("메일은 jisoo99 골뱅이 daum 점 net입니다", "jisoo99", "ko"),
     ("Email của em là minh.tu a còng yahoo chấm com", "minh.tu", "vi"),
+    ("메일은 lee 언더바 hana 앳 naver 닷컴입니다", "lee 언더바 hana", "ko"),
+    ("我的邮箱是chen下划线yu艾特qq点com", "chen下划线yu", "zh"),
 ])
 def test_an_email_read_out_is_masked(detector: Detector, text: str, value: str,
                                      language: str) -> None:
@@ -188,6 +190,15 @@ def test_address_forms(detector: Detector) -> None:
     ("Địa chỉ là Katsushika ku Tateishi 6 2 15", "Tateishi 6 2 15", "vi"),
     ("주소는 도쿄도 나카노구 노가타 5초메 3-8이에요", "노가타 5초메 3-8", "ko"),
     ("주소는 가쓰시카구 다테이시 6-2-15입니다", "다테이시 6-2-15", "ko"),
+    ("주소가, 음, 나카노구 노가타 3초메 14번지예요", "노가타 3초메 14번지", "ko"),
+    ("조회서는 도쿄도 메구로구 유텐지 1초메 8반 4고로 보내 주세요", "유텐지 1초메 8반 4고", "ko"),
+    ("하치오지 2정목 11번 3호에서 이사 왔습니다", "하치오지 2정목 11번 3호", "ko"),
+    ("새 주소는 고토구 도요스 2-4-9 선라이즈 도요스 1203호예요", "선라이즈 도요스 1203호",
+     "ko"),
+    ("I live at, er, 2 chome 14 ban 6 go, Ogikubo, Suginami City, Tokyo.", "Ogikubo", "en"),
+    ("the address is kichijoji honcho 3 chome 8 12", "kichijoji honcho 3 chome 8 12", "en"),
+    ("Địa chỉ là 4 chome 7 ban 1 go, Kameido, Koto-ku", "4 chome 7 ban 1 go, Kameido", "vi"),
+    ("请寄到新宿区高田马场2-14-3 樱花公寓 502室", "樱花公寓 502室", "zh"),
 ])
 def test_addresses_as_visitors_say_them(detector: Detector, text: str, value: str,
                                         language: str) -> None:
@@ -227,6 +238,18 @@ def test_an_address_keeps_its_type_when_a_name_is_read_inside_it(detector: Detec
     ("孩子叫周子涵，今年三岁", "zh", "周子涵"),
     ("我替梁晓雯来办的", "zh", "梁晓雯"),
     ("저는 이서준이고 아내는 中村美咲예요", "ko", "中村美咲"),
+    ("我父亲陈国强，上个月去世了", "zh", "陈国强"),
+    ("请问这份住民票可以由郭美玲代领吗", "zh", "郭美玲"),
+    ("我的日文名字是ヤマダユキ，谢谢", "zh", "ヤマダユキ"),
+    ("아버지 노 민호가 지난달에 돌아가셨어요", "ko", "노 민호"),
+    ("남편 카를로스 멘도사 대신 왔습니다", "ko", "카를로스 멘도사"),
+    ("제 이름은 응우옌 티 투고요, 재류카드에 있어요", "ko", "응우옌 티 투"),
+    ("가와무라 유스케 씨, 3번 창구로 오세요", "ko", "가와무라 유스케"),
+    ("Chồng tôi là Pedro Alvarez, anh ấy đang đi làm", "vi", "Pedro Alvarez"),
+    ("世帯主は田村 誠、妻アイコ、長女花の三人世帯です", "ja", "アイコ"),
+    ("マリア・ロドリゲスです。住民票をください", "ja", "マリア・ロドリゲス"),
+    ("ローマ字でMARIA LOPEZです", "ja", "MARIA LOPEZ"),
+    ("Family name Ishikawa, given name Haruto.", "en", "Haruto"),
 ])
 def test_names_without_an_introduction(detector: Detector, text: str, language: str,
                                        name: str) -> None:
@@ -237,6 +260,8 @@ def test_names_without_an_introduction(detector: Detector, text: str, language: 
     ("주민표입니다", "ko"), ("신청서입니다", "ko"), ("请到二号窗口", "zh"),
     ("妻の仕事は会社員です", "ja"),  # no space after 妻の: not read as a name
     ("I need a copy of my My Number Card", "en"), ("please go to the Ward Office", "en"),
+    ("Please bring your MY NUMBER CARD", "en"),
+    ("暗証番号は言わなくて大丈夫です、カードだけ確認させてください", "ja"),
 ])
 def test_counter_words_are_not_names(detector: Detector, text: str, language: str) -> None:
     assert "PERSON" not in types(detector, text, language), text
@@ -261,6 +286,12 @@ def test_counter_talk_is_not_an_address(detector: Detector, text: str) -> None:
     ("em sinh ngày 9 tháng 4 năm 1988 ạ", "vi"),
     ("Ngày sinh của tôi là 9 tháng 04 1988", "vi"),
     ("たんじょうびは 1988年4月9日 です", "ja"),
+    ("생년월일은 이천삼년 사월 이십일입니다", "ko"),
+    ("남편은 쇼와 58년 3월 2일생이에요", "ko"),
+    ("할머니는 42년 8월 15일 출생입니다", "ko"),
+    ("저는 1990년, 음, 2월 4일에 태어났어요", "ko"),
+    ("我儿子是2024年5月，嗯，3号出生的", "zh"),
+    ("他是89年12月1号生的", "zh"),
 ])
 def test_date_of_birth(detector: Detector, text: str, language: str) -> None:
     assert "DATE_OF_BIRTH" in types(detector, text, language)

@@ -42,7 +42,7 @@ _CITY_IN_PREF = (
 # The building and room that follow the block (コーポ山田 203号室, シティ 304, パレスの1105).
 _BUILDING = (
     rf"(?:[ ]?(?:[{_KANJI}ァ-ヶーA-Za-z]|(?<={_KANJI})[のがつヶケ](?={_KANJI})){{1,12}}"
-    r"[ の-]?\d{1,4}(?:号室|号)?(?![\d-])"
+    r"[ の-]?\d{1,4}(?:号室|号|室)?(?![\d-])"
     r"|[ ]?\d{1,4}号室)"
 )
 _ROMAJI_WARD = r"[A-Z][a-z]+-(?:ku|shi|cho|machi|gun|mura)\b"
@@ -52,9 +52,24 @@ _ROMAJI_PLACE = r"[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?"
 _ROMAJI_TAIL = rf"(?:,? {_ROMAJI_WARD_SPOKEN})?(?:,? Tokyo(?:-to)?)?"
 # The building first, in the western order: "Green Haitsu 107, 1-12-14 Minami-Koiwa, ..."
 _ROMAJI_BUILDING = r"(?:(?:[A-Z][a-z]+ ){1,3}\d{1,4},? )?"
-# A ward and town in hangul: 에도가와구 미나미코이와 2초메 16-19, 다이토구 아사쿠사 3-17-20
-_HANGUL_ADDRESS = (r"(?:도쿄도\s?)?\p{Hangul}{2,6}(?:구|시)\s\p{Hangul}{2,8}"
-                   r"(?:\s?\d+초메\s?\d+(?:-\d+){0,2}|\s?\d+-\d+(?:-\d+)?)")
+# A ward and town in hangul: 에도가와구 미나미코이와 2초메 16-19, 다이토구 아사쿠사 3-17-20,
+# 혼고 2초메 3반 10고, 교토쿠에키마에 3정목 7번 12호, 이케부쿠로 2초메 22번지 (the ward may be
+# left out when the block says 초메/정목), and the building after it (메종 드 솔레유 305호)
+_KO_PAUSE = r"(?:,?\s?(?:음|어|저기|그),?)?"
+_KO_BLOCK = (rf"\d+(?:초메|정목){_KO_PAUSE}\s?\d+(?:-\d+){{0,2}}"
+             r"(?:번지|번\s?\d+\s?(?:호|고)|반\s?\d+\s?(?:고|호))?")
+_KO_BUILDING = r"(?:\s(?:\p{Hangul}+\s){0,3}\d{1,4}호실?)?"
+_HANGUL_ADDRESS = (rf"(?:(?:도쿄도|\p{{Hangul}}{{2,4}}현)\s?)?(?:\p{{Hangul}}{{2,6}}(?:구|시)\s"
+                   rf"\p{{Hangul}}{{2,9}}\s?(?:{_KO_BLOCK}|\d+-\d+(?:-\d+){{0,2}})"
+                   rf"|\p{{Hangul}}{{2,9}}\s?{_KO_BLOCK}){_KO_BUILDING}")
+# Romaji with "chome" (ni-chome, 5 chome 21-ban 13-go, 1 chome 22 ban 2 go, Kamata, Ota City):
+# the word chome is an address whatever the case and order of the words around it.
+_R_NUM = r"(?:\d+|ichi|ni|san|yon|go|roku|nana|hachi|kyu|ju)"
+_R_WORD = r"[A-Za-z][a-z]+(?:-[A-Za-z][a-z]+)?"
+_R_BLOCK = (rf"{_R_NUM}[ -]?chome,?(?:[ -]\d+(?:[ -]ban)?)?(?:[ -]\d+(?:[ -]go)?)?"
+            r"(?:-\d+)?")
+_R_PLACES = (r"(?:,? (?:[A-Z][a-z]+(?:[- ][A-Za-z][a-z]+)?|Tokyo|tỉnh \w+|quận \w+|"
+             r"thành phố \w+)){0,4}")
 
 ADDRESS_CONTEXT = ("住所", "住まい", "住んで", "address", "地址", "주소", "địa chỉ", "転入", "転居")
 
@@ -80,6 +95,7 @@ class JapaneseAddressRecognizer(ContextPatternRecognizer):
                         rf"{_ROMAJI_BUILDING}{_ROMAJI_WARD_SPOKEN},? {_ROMAJI_PLACE},? "
                         r"\d+(?:-\d+){1,2}", 0.7),
                 Pattern("hangul_ward_town_block", _HANGUL_ADDRESS, 0.7),
+                Pattern("romaji_chome_any", rf"(?:{_R_WORD},? ){{0,2}}{_R_BLOCK}{_R_PLACES}", 0.7),
             ],
             ADDRESS_CONTEXT, language, name="address_jp",
         )

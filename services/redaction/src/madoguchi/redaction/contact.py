@@ -76,8 +76,11 @@ class ForeignPhoneRecognizer(ContextPatternRecognizer):
 
 
 _SPOKEN_LOCAL = (r"[A-Za-z0-9._%+-]+"
-                 r"(?: (?:dot|underscore|dash|hyphen|点|점|chấm) [A-Za-z0-9._%+-]+)*")
-_SPOKEN_DOMAIN = r"[A-Za-z0-9-]+(?: ?(?:ドット|dot|点|점|chấm|\.) ?[A-Za-z0-9-]+)+"
+                 r"(?:(?: (?:dot|underscore|dash|hyphen|chấm) "
+                 r"| ?(?:点|점|下划线|언더바|アンダーバー) ?)"
+                 r"[A-Za-z0-9._%+-]+)*")
+_SPOKEN_DOMAIN = (r"[A-Za-z0-9-]+(?:(?: ?(?:ドット|dot|点|점|chấm|\.) ?[A-Za-z0-9-]+)+"
+                  r"| ?닷컴)")
 
 
 class EmailRecognizer(ContextPatternRecognizer):
@@ -89,7 +92,7 @@ class EmailRecognizer(ContextPatternRecognizer):
              # read out: "taro アットマーク example ドット jp", "taro 골뱅이 naver 점 com",
              # "an a còng gmail chấm com", "li_meng at 163 点 com", "amber dot lee at x dot com"
              Pattern("email_spoken", rf"(?<![A-Za-z0-9._%+-]){_SPOKEN_LOCAL} ?"
-                                     r"(?:アットマーク|アット|골뱅이|a còng|艾特) ?"
+                                     r"(?:アットマーク|アット|골뱅이|앳|a còng|a móc|艾特) ?"
                                      rf"{_SPOKEN_DOMAIN}(?![A-Za-z])", 0.8),
              Pattern("email_spoken_at", rf"(?<![A-Za-z0-9._%+-]){_SPOKEN_LOCAL} at "
                                         rf"{_SPOKEN_DOMAIN}(?![A-Za-z])", 0.6)],

@@ -43,7 +43,7 @@ from madoguchi.redaction.person import (
 )
 from madoguchi.redaction.recognizer_base import FLAGS
 
-RULES_VERSION = "2026.12.3"
+RULES_VERSION = "2026.12.4"
 SCORE_THRESHOLD = 0.4
 _RECOGNIZERS = (
     MyNumberRecognizer, ResidenceCardRecognizer, PassportRecognizer, PassportCodeRecognizer,

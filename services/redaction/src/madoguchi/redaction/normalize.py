@@ -91,11 +91,16 @@ _LATIN_DIGITS = {
     "bảy": "7", "tám": "8", "chín": "9",
 }
 _LATIN_WORD = "|".join(sorted(_LATIN_DIGITS, key=len, reverse=True))
-_LATIN_GROUP_BREAK = r"(?:\s*,\s*|\s+(?:dash|hyphen|um|uh|er|ờ|ừm)\s+|\s*-\s*)"
+_LATIN_GROUP_BREAK = (r"(?:\s*(?:,|\.\.\.|…)\s*(?:(?:um|uh|er|ờ|ừm|à),?\s+)?"
+                      r"|\s+(?:dash|hyphen|um|uh|er|ờ|ừm)\s+|\s*-\s*)")
+# "double oh", "triple five": the digit said two or three times
+_LATIN_DIGIT = rf"(?:(?:double|triple)\s+)?(?:{_LATIN_WORD})"
 _LATIN_RUN = re.compile(
-    rf"(?<![\w-])(?:{_LATIN_WORD})(?:(?:{_LATIN_GROUP_BREAK}|\s+)(?:{_LATIN_WORD}))+(?![\w-])",
+    rf"(?<![\w-]){_LATIN_DIGIT}(?:(?:{_LATIN_GROUP_BREAK}|\s+){_LATIN_DIGIT})+(?![\w-])",
     re.IGNORECASE)
-_LATIN_TOKEN = re.compile(rf"({_LATIN_WORD})|({_LATIN_GROUP_BREAK})|\s+", re.IGNORECASE)
+_LATIN_TOKEN = re.compile(rf"(?:(double|triple)\s+)?({_LATIN_WORD})|({_LATIN_GROUP_BREAK})|\s+",
+                          re.IGNORECASE)
+_REPEAT = {"double": 2, "triple": 3}
 _MIN_LATIN_DIGITS = 3
 
 
@@ -106,19 +111,21 @@ def _latin_spoken_digits(pieces: list[_Piece]) -> list[_Piece]:
     out: list[_Piece] = []
     done = 0
     for run in _LATIN_RUN.finditer(text):
-        tokens = [(m.start(), m.end(), m.group(1), m.group(2))
+        tokens = [(m.start(), m.end(), m.group(2), m.group(3),
+                   _REPEAT.get((m.group(1) or "").lower(), 1))
                   for m in _LATIN_TOKEN.finditer(text, run.start(), run.end())]
         words = [t for t in tokens if t[2]]
         # "năm" opening a four-digit year read out is the word "year" (năm một chín chín năm)
         if len(words) == 5 and words[0][2].lower() == "năm":
             tokens = tokens[next(i for i, t in enumerate(tokens) if t is words[1]):]
             words = words[1:]
-        if len(words) < _MIN_LATIN_DIGITS:
+        if sum(t[4] for t in words) < _MIN_LATIN_DIGITS:
             continue
         out.extend(pieces[done:tokens[0][0]])
-        for start, end, word, group_break in tokens:
+        for start, end, word, group_break, times in tokens:
             if word:
-                out.append((_LATIN_DIGITS[word.lower()], pieces[start][1], pieces[end - 1][2]))
+                for _ in range(times):
+                    out.append((_LATIN_DIGITS[word.lower()], pieces[start][1], pieces[end - 1][2]))
             elif group_break:
                 out.append(("-", pieces[start][1], pieces[end - 1][2]))
         done = tokens[-1][1]
@@ -225,7 +232,7 @@ _HANGUL_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "�
 # or copula after the last group (입니다, 예요) is not part of it.
 _MIN_HANGUL_DIGITS = 7
 _HANGUL_GROUP = "[공영일이삼사오육륙칠팔구]{2,4}"
-_HANGUL_BREAK = r"(?:에?\s+(?:(?:음|어|그|저)\s+)?|\s?-\s?)"
+_HANGUL_BREAK = r"(?:에?,?\s+(?:(?:음|어|그|저),?\s+)?|\s?-\s?)"
 _HANGUL_RUN = re.compile(rf"(?<![가-힣]){_HANGUL_GROUP}(?:{_HANGUL_BREAK}{_HANGUL_GROUP})+")
 
 
@@ -240,7 +247,7 @@ def _hangul_digits(pieces: list[_Piece]) -> list[_Piece]:
             char, start, end = out[k]
             if char in _HANGUL_DIGITS:
                 out[k] = (_HANGUL_DIGITS[char], start, end)
-            elif char == "에":
+            elif char in "에,":
                 out[k] = (" ", start, end)
     return out
 
@@ -280,8 +287,8 @@ def _group_gap(text: str, start: int) -> int:
     """Length of the separator at `start` between two digit groups (0: none): one or two
     joiners, a comma that is not a thousands separator, or a filler word with spaces around
     it."""
-    if text.startswith(",", start):
-        return _comma_gap(text, start)
+    if text.startswith(",", start) and (gap := _comma_gap(text, start)):
+        return gap
     j = start
     while j < len(text) and text[j] in _DIGIT_JOINERS and j - start < 2:
         j += 1
@@ -289,11 +296,11 @@ def _group_gap(text: str, start: int) -> int:
         return j - start
     for filler in _FILLERS:
         k = start
-        while k < len(text) and text[k] in " \t、":
+        while k < len(text) and text[k] in " \t、,":
             k += 1
         if text.startswith(filler, k):
             k += len(filler)
-            while k < len(text) and text[k] in " \t、":
+            while k < len(text) and text[k] in " \t、,":
                 k += 1
             if k < len(text) and _is_digit(text[k]) and k - start <= len(filler) + 4:
                 return k - start

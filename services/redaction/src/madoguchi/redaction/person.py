@@ -64,6 +64,23 @@ _JA_ROLE = (r"(?:私は|わたしは|僕は|ぼくは|申請者|申請人|届出
 _ZH_ROLE = (r"(?:这是|那是|我是|我丈夫|我妻子|我太太|我先生|我老公|我老婆|我儿子|我女儿|我爸爸|"
             r"我妈妈|我父亲|我母亲|申请人是|申请人|本人是)")
 
+# A family member named right after the word for them, in visitors' languages (我父亲蒋雪梅,
+# 아버지 정하은가, 딸 미경가, chồng tôi là ...): the name may be in any script.
+_ANY_NAME = (r"(?:[\p{Han}ァ-ヶー]{1,4}(?:[ 　・][\p{Han}ぁ-ゖァ-ヶー]{1,6}){0,2}"
+             r"|[A-Za-zÀ-ỹ][A-Za-zÀ-ỹ'-]+(?: [A-Za-zÀ-ỹ][A-Za-zÀ-ỹ'-]+){0,3})")
+_ZH_KIN = (r"(?:父亲|母亲|老公|老婆|丈夫|妻子|儿子|女儿|未婚夫|未婚妻|爸爸|妈妈|户主是|户主|"
+           r"孩子|太太)")
+_KO_KIN = r"(?:남편|아내|아들|딸|아버지|어머니|부인|세대주는|세대주|사람은)"
+_VI_KIN = (r"(?:chồng|vợ|con trai|con gái|bố|mẹ|cha|chủ hộ|Chủ hộ)"
+           r"(?: (?:tôi|của tôi|sắp cưới của tôi|em))? là")
+
+# A household or a proxy letter lists people after what they are (妻ユイ、長男直樹、委任者…).
+_JA_LISTED = (r"(?:妻|夫|長男|長女|次男|次女|三男|三女|息子|娘|委任者|代理人|世帯主は|世帯主|"
+              r"子どもは|子供は)")
+# Words that are written in capitals but are not names (MY NUMBER CARD, TOKYO CITY)
+_CAPS_NOT_NAMES = frozenset({"MY", "NUMBER", "CARD", "ID", "THE", "OF", "AND", "TOKYO", "JAPAN",
+                             "CITY", "WARD", "OFFICE", "NHK", "JR", "ATM", "OK", "PDF", "QR"})
+
 PERSON_CONTEXT = ("名前", "氏名", "お名前", "name", "名字", "姓名", "이름", "성함", "tên", "họ tên")
 
 
@@ -88,6 +105,13 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                                rf"{_KANJI_NAME}|{_LATIN_NAME})(?=\s|です|と|の|$)", 0.6),
             Pattern("ja_filler_kana_pair", rf"(?<=(?:えっと|えーと|あの|あのー)\s){_KANA_PAIR}"
                                            r"(?=\s)", 0.5),
+            Pattern("ja_listed", rf"(?<=(?<!丈){_JA_LISTED})(?:{_KATAKANA_NAME}|{_HIRAGANA_NAME}|"
+                                 r"(?!です|ます|でし)[ぁ-ゖ]{2,4}(?=、)|"
+                                 r"\p{Han}{1,4}(?:[ 　]\p{Han}{1,3})?)"
+                                 r"(?=、|。|の(?:三|四|五|二)人|と|\s|$)", 0.5),
+            # a katakana name with a middle dot is a foreign full name (ウー・ハオランです)
+            Pattern("ja_katakana_dotted", r"(?<![ァ-ヶー])[ァ-ヶ][ァ-ヶー]*(?:・[ァ-ヶ][ァ-ヶー]*)+"
+                                          r"(?![ァ-ヶー])", 0.45),
             Pattern("ja_honorific", rf"(?<![\p{{Han}}ァ-ヶー])(?:\p{{Han}}{{2,4}}|{_KATAKANA_NAME})"
                                     rf"(?=\s?{_HONORIFIC})", 0.55),
             # Capitalised words in a script that has no case (Nguyen Van An, Ông Châu Lê), and
@@ -98,6 +122,11 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
             Pattern("latin_caps_family", r"(?<!\p{Latin})\p{Lu}{2,}(?: \p{Lu}\p{Ll}+){1,2}"
                                          r"(?!\p{Latin})",
                     0.6),
+            # a name in capitals as on a passport (ALEX CUNNINGHAM, PARK JIHOON), in any language
+            Pattern("latin_all_caps", r"(?<![A-Za-z])[A-Z]{2,}(?: [A-Z]{2,}){1,3}(?![A-Za-z])",
+                    0.5),
+            Pattern("en_name_parts", rf"(?<=(?i:given name|family name|first name|last name|"
+                                     rf"surname|middle name)(?: is)?,? ){_LATIN_NAME}", 0.7),
             Pattern("en_intro", rf"(?<=(?i:my name is|name is|i'm called|call me|this is|"
                                 rf"my name's)\s){_LATIN_NAME}", 0.75),
             # Two capitalised words inside an English sentence: speech recognisers capitalise
@@ -112,8 +141,11 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                                       r"(?: (?:Jr|Sr|II|III|IV|MD|DDS|DVM|PhD)\b\.?)?", 0.7),
             # a Japanese name may be read with a space (清水 健太) or run to six (佐々木由美子)
             Pattern("zh_intro", r"(?<=(?:我叫|我的名字是|名字是|名字叫|姓名是|叫做|我姓)\s?)"
-                                r"(?:\p{Han}{1,3} \p{Han}{1,3}|\p{Han}{2,6})"
+                                r"(?:[\p{Han}ァ-ヶー]{1,4}[ 　・][\p{Han}ぁ-ゖァ-ヶー・]{1,8}|"
+                                r"[\p{Han}ァ-ヶー・]{2,10})"
                                 r"(?=\s|[，。,.！!、]|$|先生|女士|小姐)", 0.75),
+            # 可以由尹智雅代领: the person who collects for someone else
+            Pattern("zh_proxy", rf"(?<=由\s?){_ANY_NAME}(?=\s?代)", 0.6),
             # 孩子叫李淑珍: a plain 叫 needs the family name to show a name follows
             Pattern("zh_called", rf"(?<=叫\s?)(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
                                  r"(?=[，,。\s]|$|出生|来|的)", 0.6),
@@ -126,14 +158,26 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
                                r"(?=的|也|是|要|在|和|，|,|。|\s|$)", 0.55),
             Pattern("zh_leading", rf"(?<![\p{{Han}}])(?:{_ZH_SURNAMES})\p{{Han}}{{1,2}}"
                                   r"(?=住在|是|在|要|想|的|和|跟|今年|出生|\s|[，,。])", 0.55),
+            Pattern("zh_kin", rf"(?<={_ZH_KIN}\s?)(?![是的也在要和很不想已还就都叫])"
+                              rf"{_ANY_NAME}(?=[，,。\s]|是|的|在|\d|来|去世|收|$)", 0.55),
+            Pattern("ko_kin", rf"(?<={_KO_KIN}\s)"
+                              rf"(?:\p{{Hangul}}{{1,5}}(?: \p{{Hangul}}{{1,4}}){{0,2}}|"
+                              rf"{_ANY_NAME})(?=\s?(?:대신|씨|님)|,|\.|가\s|이\s|는\s|예요|이에요|이고|$)",
+                    0.55),
             Pattern("ko_intro", r"(?<=(?:이름은|저는|성함은|제 이름은|신청인은|신청자는|세대주는|"
-                                r"남편은|아내는|대리인은)\s?)(?:\p{Hangul}{2,4}|[\p{Han}ぁ-ゖァ-ヶー]{2,6})"
-                                r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며))", 0.75),
-            Pattern("ko_title", r"(?<![\p{Hangul}])\p{Hangul}{2,4}(?=\s?(?:씨|님))",
-                    0.45),
+                                r"남편은|아내는|대리인은)\s?)"
+                                r"(?:\p{Hangul}{1,6}(?: \p{Hangul}{1,5}){0,3}|"
+                                r"[\p{Han}ぁ-ゖァ-ヶー]{1,6}(?:[ 　][\p{Han}ぁ-ゖァ-ヶー]{1,6})?|"
+                                r"[A-Za-z][A-Za-z'-]+(?: [A-Za-z][A-Za-z'-]+){0,3})"
+                                r"(?=\s?(?:입니다|이에요|예요|이고|라고|이라고|씨|이며|고요|"
+                                r"인데))", 0.75),
+            # a foreign name in hangul is often several words (팜 투 짱 씨, 이토 다이스케 씨)
+            Pattern("ko_title", r"(?<![\p{Hangul}])(?:\p{Hangul}{1,5} ){0,2}\p{Hangul}{1,5}"
+                                r"(?=\s?(?:씨|님))", 0.45),
             # a three-syllable name (family name first) before the copula: 김하윤입니다
             Pattern("ko_copula", rf"(?<![\p{{Hangul}}]){_KO_SURNAMES}\p{{Hangul}}{{2}}"
                                  r"(?=\s?입니다|이에요|예요|이고|이며|이라고|라고)", 0.5),
+            Pattern("vi_kin", rf"(?<={_VI_KIN}\s){_ANY_NAME}(?=,|\.|\s?$| mất| sinh| đây)", 0.6),
             Pattern("vi_intro", rf"(?<=(?i:tên tôi là|tôi tên là|tôi là|tên là|họ tên là|tên)\s)"
                                 rf"{_LATIN_NAME}", 0.75),
         ]
@@ -150,7 +194,9 @@ class SpokenNameRecognizer(ContextPatternRecognizer):
         super().__init__("PERSON", patterns, PERSON_CONTEXT, language, name="spoken_name")
 
     def invalidate_result(self, pattern_text: str) -> bool:
-        return pattern_text.strip() in _NOT_NAMES
+        text = pattern_text.strip()
+        return text in _NOT_NAMES or (text.isupper() and any(
+            word in _CAPS_NOT_NAMES for word in text.split()))
 
 
 class NerPersonRecognizer(EntityRecognizer):
