@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable
 
 from faker import Faker
-from sample import Sample
+from sample import Sample, my_number_check_digit
 
 SEED = 48151
 LANGUAGES = ("ja", "en", "zh", "ko", "vi")
@@ -107,15 +107,6 @@ EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Au
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)(?:\|([a-z_]+))?\}")
 
 
-def my_number_check_digit(base11: str) -> int:
-    """Check digit of a 12-digit My Number (総務省令第85号 第5条)."""
-    total = 0
-    for n in range(1, 12):
-        p = int(base11[11 - n])
-        q = n + 1 if n <= 6 else n - 5
-        total += p * q
-    r = total % 11
-    return 0 if r <= 1 else 11 - r
 
 
 def kanji_num(n: int) -> str:

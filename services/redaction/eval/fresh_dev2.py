@@ -24,7 +24,7 @@ import random
 import unicodedata
 
 from faker import Faker
-from sample import Sample
+from sample import Sample, my_number_check_digit
 
 SEED = 27182
 LANGS = ("ja", "en", "zh", "ko", "vi")
@@ -216,14 +216,6 @@ def era_of(d: dt.date) -> tuple[str, str, str, str, str, int]:
     return ("昭和", "Showa", "S", "쇼와", "昭和", d.year - 1925)
 
 
-def check_digit(body: str) -> int:
-    total = 0
-    for n in range(1, 12):
-        p = int(body[11 - n])
-        q = n + 1 if n <= 6 else n - 5
-        total += p * q
-    r = total % 11
-    return 0 if r <= 1 else 11 - r
 
 
 def kj(word: str, after_consonant: str, after_vowel: str) -> str:
@@ -438,7 +430,7 @@ class Gen:
     # ---------------------------------------------------------------- MY_NUMBER
     def my_number(self, lang: str) -> str:
         body = self.digits(11)
-        num = body + str(check_digit(body))
+        num = body + str(my_number_check_digit(body))
         groups = [num[:4], num[4:8], num[8:]]
         style = self.n(0, 6)
         if style == 0:

@@ -19,6 +19,14 @@ ENTITY_TYPES = (
 )
 
 
+def my_number_check_digit(first11: str) -> int:
+    """The published check digit of a My Number (総務省令第85号 第5条), which every corpus needs
+    to plant valid numbers: a public algorithm, not one of the rules under evaluation. P_n is
+    the n-th of the first 11 digits from the right, Q_n = n + 1 (n <= 6) or n - 5."""
+    total = sum(int(first11[11 - n]) * (n + 1 if n <= 6 else n - 5) for n in range(1, 12))
+    return 0 if total % 11 <= 1 else 11 - total % 11
+
+
 @dataclass(frozen=True)
 class Sample:
     sample_id: str
