@@ -24,7 +24,7 @@ def test_ward_terms_reach_recognition_as_a_mounted_file(
     objects = render({"services": {"recognition": {"vocabulary": {"terms": TERMS}}}})
     [config] = [o for o in objects if o["kind"] == "ConfigMap"
                 and o["metadata"]["name"] == "madoguchi-recognition-vocabulary"]
-    assert json.loads(config["data"]["vocabulary.json"]) == {"terms": TERMS}
+    assert json.loads(config["data"]["vocabulary.json"]) == {"terms": TERMS, "sentences": []}
     pod = _recognition(objects)["spec"]["template"]
     container = pod["spec"]["containers"][0]
     env = {e["name"]: e.get("value") for e in container["env"]}
@@ -39,6 +39,19 @@ def test_ward_terms_reach_recognition_as_a_mounted_file(
     for other in objects:
         if other["kind"] == "Deployment" and other is not _recognition(objects):
             assert "vocabulary" not in json.dumps(other["spec"]["template"]["spec"]["volumes"])
+
+
+def test_ward_sentences_alone_reach_recognition(render: Callable[..., Objects]) -> None:
+    sentences = ["戸籍の証明は3階の12番窓口です。"]
+    objects = render({"services": {"recognition": {"vocabulary": {"sentences": sentences}}}})
+    [config] = [o for o in objects if o["kind"] == "ConfigMap"
+                and o["metadata"]["name"] == "madoguchi-recognition-vocabulary"]
+    assert json.loads(config["data"]["vocabulary.json"]) == {"terms": [], "sentences": sentences}
+    env = {e["name"] for e in _recognition(objects)["spec"]["template"]["spec"][
+        "containers"][0]["env"]}
+    assert "MADOGUCHI_RECOGNITION_VOCABULARY__FILE" in env
+    with pytest.raises(helm.HelmError):
+        render({"services": {"recognition": {"vocabulary": {"sentences": ["あ" * 201]}}}})
 
 
 def test_a_changed_vocabulary_rolls_the_pods(render: Callable[..., Objects]) -> None:

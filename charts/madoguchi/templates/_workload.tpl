@@ -132,7 +132,7 @@ spec:
   value: {{ $vocabulary.promptTokens | quote }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__RESCORING
   value: {{ $vocabulary.rescoring | quote }}
-{{- if $vocabulary.terms }}
+{{- if or $vocabulary.terms $vocabulary.sentences }}
 - name: MADOGUCHI_RECOGNITION_VOCABULARY__FILE
   value: /etc/madoguchi/vocabulary/vocabulary.json
 {{- end }}
@@ -257,7 +257,7 @@ spec:
               mountPath: {{ $svc.models.mountPath }}
               readOnly: true
             {{- end }}
-            {{- if and (hasKey $svc "vocabulary") $svc.vocabulary.terms }}
+            {{- if and (hasKey $svc "vocabulary") (or $svc.vocabulary.terms $svc.vocabulary.sentences) }}
             - name: vocabulary
               mountPath: /etc/madoguchi/vocabulary
               readOnly: true
@@ -281,7 +281,7 @@ spec:
             claimName: {{ $svc.models.claimName }}
             readOnly: true
         {{- end }}
-        {{- if and (hasKey $svc "vocabulary") $svc.vocabulary.terms }}
+        {{- if and (hasKey $svc "vocabulary") (or $svc.vocabulary.terms $svc.vocabulary.sentences) }}
         - name: vocabulary
           configMap:
             name: {{ $name }}-vocabulary

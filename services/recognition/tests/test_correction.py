@@ -144,6 +144,9 @@ def test_a_wards_own_terms_are_prompted_first_written_last_and_corrected(
     ('{"terms": [{"id": "x", "language": "ja", "text": "窓口", "reading": "まどぐち"}]}',
      "reading must be katakana"),
     ('{"words": []}', "expected an object with a 'terms' list"),
+    ('{"terms": [], "sentences": "3階です"}', "'sentences' must be a list"),
+    ('{"terms": [], "sentences": ["3階です", " "]}', "sentence 1 must be a non-empty string"),
+    ('{"terms": [], "sentences": ["' + "あ" * 201 + '"]}', "sentence 0 is longer than 200"),
 ])
 def test_a_bad_vocabulary_file_is_refused_with_the_reason(
         tmp_path: Path, content: str, complaint: str) -> None:
@@ -163,8 +166,9 @@ def test_the_operator_check_shows_readings_or_the_reason(tmp_path: Path) -> None
     lines: list[str] = []
     assert check(ward, lines.append) == 0
     assert lines[0] == "toshima-kuyakusho\tja\t豊島区役所\tトシマクヤクショ"
-    assert lines[-1].startswith("prompt (ja), before its token budget: ")
-    assert lines[-1].endswith("豊島区役所。")
+    assert lines[-2].startswith("prompt (ja), before its token budget: ")
+    assert lines[-2].endswith("豊島区役所。")
+    assert lines[-1] == "sentences for the rescoring model: 0"
     ward.write_text('{"terms": [{"id": "x"}]}', encoding="utf-8")
     lines.clear()
     assert check(ward, lines.append) == 2 and lines[0].startswith("refused: ")

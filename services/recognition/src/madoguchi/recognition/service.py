@@ -60,10 +60,11 @@ def load_corrector(settings: RecognitionSettings,
 
 def load_rescorers(settings: RecognitionSettings, vocabulary: Vocabulary | None,
                    corrector: TermCorrector | None) -> dict[str, Rescorer]:
-    """Japanese only: the phrasebook and the terms are the counter's Japanese."""
+    """Japanese only: the phrasebook, the counter sentences and the terms are Japanese."""
     if vocabulary is None or not settings.vocabulary.rescoring:
         return {}
-    model = CharacterModel(counter_texts(t.text for t in vocabulary.for_language("ja")))
+    model = CharacterModel(counter_texts((t.text for t in vocabulary.for_language("ja")),
+                                         vocabulary.sentences))
     return {"ja": Rescorer(model, corrector)}
 
 

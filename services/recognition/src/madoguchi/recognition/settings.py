@@ -38,7 +38,8 @@ class VocabularySettings(BaseModel):
                     "to 200.")
     rescoring: bool = Field(
         default=True, description="Choose among Whisper's beam hypotheses for Japanese with a "
-                                  "character model of the phrasebook and the terms.")
+                                  "character model of the phrasebook, the counter "
+                                  "sentences (shipped and the ward's) and the terms.")
 
 
 class RecognitionSettings(ServiceSettings):

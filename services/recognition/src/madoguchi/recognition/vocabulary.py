@@ -8,6 +8,8 @@ what fits in its token budget (a kanji costs about three tokens, and each token 
 time), the ward's terms first, then the counter words, then the glossary's.
 
 Japanese terms get a kana reading (Sudachi's, unless the entry gives one) for term correction.
+The ward's file may also hold `sentences`: Japanese its clerks say (its floors, counters, fees),
+which the rescoring model learns beside the shipped ones (rescoring.py).
 """
 
 from __future__ import annotations
@@ -51,11 +53,32 @@ class Term:
     """False: for term correction only (a long, rare term not worth its prompt tokens)."""
 
 
-def _entries(path: Path) -> list[dict[str, str]]:
+SENTENCE_LENGTH = 200
+
+
+def _read(path: Path) -> object:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise VocabularyError(f"{path}: cannot be read as JSON ({type(exc).__name__})") from None
+
+
+def _sentences(path: Path) -> list[str]:
+    raw = _read(path)
+    sentences = raw.get("sentences", []) if isinstance(raw, dict) else None
+    if not isinstance(sentences, list):
+        raise VocabularyError(f"{path}: 'sentences' must be a list of Japanese sentences")
+    for i, sentence in enumerate(sentences):
+        if not isinstance(sentence, str) or not sentence.strip():
+            raise VocabularyError(f"{path}: sentence {i} must be a non-empty string")
+        if len(sentence) > SENTENCE_LENGTH:
+            raise VocabularyError(
+                f"{path}: sentence {i} is longer than {SENTENCE_LENGTH} characters")
+    return [s.strip() for s in sentences]
+
+
+def _entries(path: Path) -> list[dict[str, str]]:
+    raw = _read(path)
     terms = raw.get("terms") if isinstance(raw, dict) else None
     if not isinstance(terms, list):
         raise VocabularyError(f"{path}: expected an object with a 'terms' list")
@@ -77,8 +100,10 @@ def _entries(path: Path) -> list[dict[str, str]]:
 
 
 class Vocabulary:
-    def __init__(self, terms: Sequence[Term]) -> None:
+    def __init__(self, terms: Sequence[Term], sentences: Sequence[str] = ()) -> None:
         self.terms = tuple(terms)
+        self.sentences = tuple(sentences)
+        """The ward's own Japanese sentences, for the rescoring model only."""
 
     @classmethod
     def load(cls, extra: Path | None = None, reader: Reader | None = None,
@@ -89,8 +114,10 @@ class Vocabulary:
             raw.extend(("glossary", {"id": term["id"], "language": tag, "text": text})
                        for tag, text in term["texts"].items())
         raw.extend(("counter", entry) for entry in _entries(counter))
+        sentences: list[str] = []
         if extra is not None:
             raw.extend(("ward", entry) for entry in _entries(extra))
+            sentences = _sentences(extra)
         terms: dict[tuple[str, str], Term] = {}
         for source, entry in raw:
             code = to_model_code(entry["language"])
@@ -101,7 +128,7 @@ class Vocabulary:
             terms.pop((code, text), None)  # a later source wins, and moves to the end
             terms[(code, text)] = Term(entry["id"], code, text, reading, source,
                                        entry.get("prompt", True) is not False)
-        return cls(list(terms.values()))
+        return cls(list(terms.values()), sentences)
 
     def for_language(self, code: str) -> list[Term]:
         return [t for t in self.terms if t.language == code]
@@ -145,6 +172,7 @@ def check(path: Path, out: Callable[[str], None] = print) -> int:
         if term.id in own:
             out(f"{term.id}\t{term.language}\t{term.text}\t{term.reading or ''}")
     out(f"prompt (ja), before its token budget: {ward.prompt('ja')}")
+    out(f"sentences for the rescoring model: {len(ward.sentences)}")
     return 0
 
 
