@@ -32,7 +32,7 @@ def test_ward_terms_reach_recognition_as_a_mounted_file(
         "/etc/madoguchi/vocabulary/vocabulary.json")
     assert env["MADOGUCHI_RECOGNITION_VOCABULARY__BIASING"] == "true"
     assert json.loads(env["MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_LANGUAGES"]) == ["ja", "en"]
-    assert env["MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_TOKENS"] == "64"
+    assert env["MADOGUCHI_RECOGNITION_VOCABULARY__PROMPT_TOKENS"] == "24"
     assert env["MADOGUCHI_RECOGNITION_VOCABULARY__RESCORING"] == "true"
     assert {"name": "vocabulary", "mountPath": "/etc/madoguchi/vocabulary",
             "readOnly": True} in container["volumeMounts"]

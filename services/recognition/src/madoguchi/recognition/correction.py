@@ -50,6 +50,29 @@ class _Edge:
 
 
 @dataclass(frozen=True)
+class _Starts:
+    """Per position, the first kana (voicing folded) that the text may sound like from there:
+    `first` of the readings starting there, `second` their second kana, `next` the first kana
+    after a one-kana reading. Built once per text: `_may_start` asks it for every term."""
+    first: dict[int, set[str]]
+    second: dict[int, set[str]]
+    next: dict[int, set[str]]
+
+    @classmethod
+    def of(cls, starts_at: dict[int, list[_Edge]]) -> _Starts:
+        first: dict[int, set[str]] = {}
+        second: dict[int, set[str]] = {}
+        for start, edges in starts_at.items():
+            folded = [edge.reading.translate(_SEION) for edge in edges]
+            first[start] = {heard[:1] for heard in folded if heard}
+            second[start] = {heard[1:2] for heard in folded if len(heard) > 1}
+        following = {start: set().union(*(first.get(e.end, set()) for e in edges
+                                           if len(e.reading) == 1))
+                     for start, edges in starts_at.items()}
+        return cls(first, second, following)
+
+
+@dataclass(frozen=True)
 class _Candidate:
     term: Term
     start: int
@@ -134,8 +157,10 @@ class TermCorrector:
         possible = [t for t in self._terms if sum(
             k not in heard for k in (t.reading or "").translate(_SEION)) <= _allowed_cost(
                 len(t.reading or ""))]
+        starts = _Starts.of(starts_at)
         candidates = [c for term in possible
-                      for c in self._matches(term, text, tokens, boundaries, starts_at, memo)
+                      for c in self._matches(term, text, tokens, boundaries, starts_at, starts,
+                                             memo)
                       if all(c.end <= s or c.start >= e or (c.start <= s and e <= c.end
                                                             and found in c.term.text)
                              for s, e, found in exact)]
@@ -164,7 +189,8 @@ class TermCorrector:
         return edges
 
     def _matches(self, term: Term, text: str, tokens: list[Token], boundaries: set[int],
-                 starts_at: dict[int, list[_Edge]], memo: Memo) -> list[_Candidate]:
+                 starts_at: dict[int, list[_Edge]], starts: _Starts,
+                 memo: Memo) -> list[_Candidate]:
         wanted = term.reading or ""
         limit = _allowed_cost(len(wanted))
         found: list[_Candidate] = []
@@ -172,7 +198,7 @@ class TermCorrector:
             s = token.start
             if token.particle:
                 continue
-            if not self._may_start(starts_at, s, wanted):
+            if not self._may_start(starts, s, wanted):
                 continue
             rows: dict[int, Row] = {s: tuple(float(j) for j in range(len(wanted) + 1))}
             horizon = s + len(wanted) + 2
@@ -203,23 +229,16 @@ class TermCorrector:
         return sorted(found, key=lambda c: c.cost)
 
     @staticmethod
-    def _may_start(starts_at: dict[int, list[_Edge]], start: int, wanted: str) -> bool:
+    def _may_start(starts: _Starts, start: int, wanted: str) -> bool:
         """A span sounds like the term from its first mora on, or (a term of six kana or more)
         from its second, the first misheard or lost (銀鑑登録 for 印鑑登録, 私します for
         お渡しします). Most starts fail here, before any edit distance is computed."""
         first, second = (k.translate(_SEION) for k in wanted[:2])
-        for edge in starts_at.get(start, ()):
-            heard = edge.reading.translate(_SEION)
-            if heard[:1] == first:
-                return True
-            if len(wanted) < 6:
-                continue
-            if second in (heard[:1], heard[1:2]):
-                return True
-            if len(heard) == 1 and any(e.reading[:1].translate(_SEION) == second
-                                       for e in starts_at.get(edge.end, ())):
-                return True
-        return False
+        empty: set[str] = set()
+        if first in starts.first.get(start, empty):
+            return True
+        return len(wanted) >= 6 and any(second in kana.get(start, empty) for kana in (
+            starts.first, starts.second, starts.next))
 
     @staticmethod
     def _may_replace(tokens: list[Token], start: int, end: int, cost: float,

@@ -53,7 +53,7 @@ class EngineOptions:
     no_speech_threshold: float = 0.6
     vad_onset: float = 0.25  # see RecognitionSettings.vad_onset
     vad_offset: float = 0.15
-    prompt_tokens: int = 64  # see VocabularySettings.prompt_tokens
+    prompt_tokens: int = 24  # see VocabularySettings.prompt_tokens
 
 
 def resolve_device(device: str, compute_type: str) -> tuple[str, str]:
