@@ -91,26 +91,32 @@ def test_correction_repairs_what_the_prompt_left(
                                                           "owatashi-shimasu"}
 
 
-@pytest.mark.parametrize(("file", "said", "misheard"), [
-    ("staff_dev_03.ogg", "本籍地", "本石市"),  # 戸籍謄本は本籍地の区役所で取れます。
-    ("staff_dev_12.ogg", "手数料", "デス料"),  # 手数料は四百五十円になります。
-])
 def test_rescoring_picks_the_counters_words_among_the_beams_hypotheses(
-        biased: WhisperXEngine, vocabulary: Vocabulary, file: str, said: str,
-        misheard: str) -> None:
+        biased: WhisperXEngine, vocabulary: Vocabulary) -> None:
+    """Over the dev split's staff clips, not one clip: which of the beam's close hypotheses
+    holds the counter's word depends on the CPU's int8 kernels (on one Xeon 手数料 was within
+    the window of デス料, on one EPYC it was not), the dev split's total CER does not."""
     from madoguchi.recognition.rescoring import CharacterModel, Rescorer, counter_texts
 
-    _, audio = _clip(file)
     corrector = TermCorrector(vocabulary.for_language("ja"), shared_reader())
-    first = corrector.correct(biased.transcribe(audio, ["ja"]).text).text
-    assert misheard in first and said not in first  # Whisper's own first hypothesis
-    model = CharacterModel(counter_texts(t.text for t in vocabulary.for_language("ja")))
-    biased.rescorers = {"ja": Rescorer(model, corrector)}
-    rescored = biased.transcribe(audio, ["ja"])
-    assert said in rescored.text and misheard not in rescored.text
-    # corrected while choosing, so the worker does not correct it again
-    assert rescored.corrections is not None
-    assert corrector.correct(rescored.text).text == rescored.text
+    rescorer = Rescorer(CharacterModel(counter_texts(t.text for t in vocabulary.for_language(
+        "ja"))), corrector)
+    plain, rescored = [], []
+    for clip in (c for c in CLIPS if c.split == "dev" and c.role == "staff"):
+        _, audio = _clip(clip.file)
+        biased.rescorers = {}
+        plain.append(character_error_rate(
+            clip.text, corrector.correct(biased.transcribe(audio, ["ja"]).text).text))
+        biased.rescorers = {"ja": rescorer}
+        chosen = biased.transcribe(audio, ["ja"])
+        if chosen.corrections is not None:  # corrected while choosing: the worker will not
+            assert corrector.correct(chosen.text).text == chosen.text
+            text = chosen.text
+        else:  # one close hypothesis: the worker corrects it as before
+            text = corrector.correct(chosen.text).text
+        rescored.append(character_error_rate(clip.text, text))
+    assert sum(rescored) < sum(plain), (plain, rescored)
+    assert sum(r < p for p, r in zip(plain, rescored, strict=True)) >= 2
     assert biased.transcribe(audio, ["en"]).corrections is None  # no rescorer for English
 
 
